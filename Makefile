@@ -1,0 +1,33 @@
+# The README's two commands: `make run` and `make test`. Both build .venv from this repo's own files.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+QUESTION ?= What is 347 multiplied by 29?
+
+.PHONY: run test install install-test clean
+
+run: install
+	$(BIN)/moss-agent ask "$(QUESTION)"
+
+test: install-test
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# torch comes from its CPU build first; the project's own dependency on torch is a range.
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install "torch==2.13.0"
+	$(BIN)/python -m pip install -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf $(VENV)

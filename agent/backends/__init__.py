@@ -1,0 +1,1 @@
+"""Model backends behind one small protocol (see `agent.backends.base`)."""

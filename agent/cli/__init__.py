@@ -1,0 +1,50 @@
+"""The `moss-agent` command: a thin layer over the library.
+
+Each subcommand lives in its own module and is imported only when used, so `moss-agent --help`
+and `moss-agent call` start fast without importing torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# name -> "module:attribute" of a click command, imported on first use.
+SUBCOMMANDS: dict[str, str] = {
+    "ask": "agent.cli.ask:ask",
+    "call": "agent.cli.call:call",
+    "tools": "agent.cli.tools_cmd:tools",
+    "replay": "agent.cli.replay:replay",
+    "index": "agent.cli.index:index",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in SUBCOMMANDS:
+            return command
+        module_name, attribute = SUBCOMMANDS[cmd_name].split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None  # not built yet
+            raise
+        return getattr(module, attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="moss-agent")
+def main() -> None:
+    """moss-agent: a MOSS-003 style runtime for tool-augmented language models.
+
+    The model thinks, writes commands such as Calculate("2^10"), the runtime runs them in
+    sandboxed plugins and feeds the results back, and the model answers.
+    """

@@ -1,0 +1,28 @@
+"""Shared fixtures: where the recorded MOSS conversations live.
+
+The 500 conversations are read in place from `../shared/moss-sft-plugin` beside the repository
+(or from `MOSS_SFT_DIR`); tests never copy them into the repository and never write there.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sft_root() -> Path:
+    return Path(os.environ.get("MOSS_SFT_DIR", REPO_ROOT.parent / "shared" / "moss-sft-plugin"))
+
+
+@pytest.fixture(scope="session")
+def sft_dir() -> Path:
+    root = sft_root()
+    if not root.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the recorded MOSS conversations are missing: {root}")
+        pytest.skip(f"recorded MOSS conversations not found at {root} (set MOSS_SFT_DIR)")
+    return root

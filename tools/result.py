@@ -1,0 +1,114 @@
+"""What a tool call produced, in the shapes MOSS-003 renders.
+
+A tool returns one of four shapes, because the recorded MOSS conversations show exactly four:
+a single value on the entry's own line (`Calculate("2^10") => 1024`), one line per variable
+(`Solve(...) =>` then `x = 19`), numbered snippets (`Search(...) =>` then `<|1|>: ...`,
+numbered across the whole Commands segment), and failure (`No result.`). The body is rendered
+here so that plugins, the sandbox and the wire format agree on one spelling.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NO_RESULT = "No result."
+
+
+class ErrorKind(str, Enum):
+    """Why a call produced no result; the runtime logs it and the REPL shows it."""
+
+    TIMEOUT = "timeout"  # wall-time limit: the worker was killed
+    CPU = "cpu"  # CPU-time limit (RLIMIT_CPU)
+    MEMORY = "memory"  # allocation failed under the memory limit
+    OUTPUT = "output"  # result larger than the output limit
+    NETWORK = "network"  # the tool tried to reach the network without permission
+    CRASHED = "crashed"  # worker died (os._exit, signal, segfault)
+    EXCEPTION = "exception"  # the tool raised an unexpected exception
+    INVALID_ARGS = "invalid_args"  # the model's arguments failed validation
+    UNKNOWN_TOOL = "unknown_tool"  # no enabled tool has that name
+    REFUSED = "refused"  # the tool judged the input unsafe or unanswerable (clear message)
+    NO_RESULT = "no_result"  # the tool ran fine and found nothing (no solution, no hit)
+
+
+class ToolError(BaseModel):
+    """A structured reason for a failed call; `message` is written for a person."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ErrorKind
+    message: str
+
+
+class ToolResult(BaseModel):
+    """One call's outcome. Build it with the class methods, not the constructor."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shape: Literal["value", "lines", "snippets", "failure"]
+    items: tuple[str, ...] = ()
+    error: ToolError | None = None
+    block: bool = Field(default=False, description="failure on its own line, as Solve writes it")
+    elapsed_s: float | None = Field(default=None, description="set by the sandbox")
+
+    @classmethod
+    def value(cls, text: str) -> ToolResult:
+        return cls(shape="value", items=(text,))
+
+    @classmethod
+    def lines(cls, lines: list[str] | tuple[str, ...]) -> ToolResult:
+        return cls(shape="lines", items=tuple(lines))
+
+    @classmethod
+    def snippets(cls, snippets: list[str] | tuple[str, ...]) -> ToolResult:
+        return cls(shape="snippets", items=tuple(snippets))
+
+    @classmethod
+    def failure(cls, kind: ErrorKind | str, message: str, *, block: bool = False) -> ToolResult:
+        error = ToolError(kind=ErrorKind(kind), message=message)
+        return cls(shape="failure", error=error, block=block)
+
+    @property
+    def ok(self) -> bool:
+        return self.shape != "failure"
+
+    @property
+    def snippet_count(self) -> int:
+        """How far this result advances the turn-wide `<|n|>` numbering."""
+        return len(self.items) if self.shape == "snippets" else 0
+
+    def with_elapsed(self, seconds: float) -> ToolResult:
+        return self.model_copy(update={"elapsed_s": seconds})
+
+    def render_body(self, first_snippet: int = 1) -> str:
+        """The text that follows `=>` in a Results entry, separator included.
+
+        A value sits on the entry's line (` 1024`); lines and snippets start on the next line
+        (`\\nx = 19\\ny = 11`); a failure reads ` No result.`.
+        """
+        if self.shape == "value":
+            return " " + self.items[0]
+        if self.shape == "lines":
+            return "".join("\n" + line for line in self.items) if self.items else " " + NO_RESULT
+        if self.shape == "snippets":
+            if not self.items:
+                return " " + NO_RESULT
+            return "".join(
+                f"\n<|{first_snippet + i}|>: {snippet}" for i, snippet in enumerate(self.items)
+            )
+        return ("\n" if self.block else " ") + NO_RESULT
+
+
+class ToolFailure(Exception):
+    """Raise inside a tool to report a clean failure (`No result.`) with a reason.
+
+    Use it for input the tool refuses (too large, unsafe) or cannot answer; anything else a
+    tool raises is reported as an unexpected exception.
+    """
+
+    def __init__(self, message: str, kind: ErrorKind | str = ErrorKind.REFUSED) -> None:
+        super().__init__(message)
+        self.kind = ErrorKind(kind)
+        self.message = message
