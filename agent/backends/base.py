@@ -60,6 +60,14 @@ class Backend(Protocol):
         generation; the transcript then holds what was generated so far.
         """
 
+    def rewind(self, chars: int) -> None:
+        """Drop the last `chars` characters of the transcript (and their cache entries).
+
+        The loop uses it when a segment ended on a stray marker (say `<|Commands|>` where
+        `<eot>` belonged) so that the transcript, and the cache behind it, hold exactly the
+        canonical MOSS text the loop then writes.
+        """
+
     @property
     def transcript(self) -> str:
         """Everything the model has seen or written so far, as text."""
