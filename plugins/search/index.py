@@ -1,0 +1,179 @@
+"""The local search index: passages of the user's documents in SQLite FTS5, ranked by BM25.
+
+One SQLite file holds three things: `documents` (one row per added file, with its hash so the
+same file is not added twice), `passages` (the display text of each passage) and the FTS5 table
+`passage_terms`, whose rowid is the passage id and whose single column holds the terms computed
+by `plugins.search.tokenize` (see there for why tokenization happens in Python).
+
+Adding a document is one transaction: a failure half-way leaves the index as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from plugins.search.errors import ProviderUnavailable
+from plugins.search.tokenize import index_text, query_terms
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    added REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_sha256 ON documents (sha256);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_document ON passages (document_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms USING fts5 (
+    terms, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage that matched a query; `score` is BM25 (lower is better, as SQLite reports)."""
+
+    text: str
+    source: str
+    score: float
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One indexed document, as `moss-agent index list` shows it."""
+
+    id: int
+    source: str
+    sha256: str
+    size: int
+    passages: int
+    added: float
+
+
+def match_expression(terms: Sequence[str]) -> str:
+    """An FTS5 query that matches any of `terms`, each quoted so no term is read as syntax."""
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+class SearchIndex:
+    """A handle on one index file. Opening it creates the file and its tables if needed."""
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise ProviderUnavailable(
+                f"no search index at {self.path}; add documents with `moss-agent index add PATH`"
+            )
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if create:
+                self._db.executescript(_SCHEMA)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self._db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise ProviderUnavailable(
+                f"the search index {self.path} cannot be opened ({exc}); move it away and "
+                "add your documents again"
+            ) from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def find_by_hash(self, sha256: str) -> str | None:
+        """The source already indexed with this content, if any."""
+        row = self._db.execute("SELECT source FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def add(self, source: str, sha256: str, size: int, passages: Iterable[str]) -> int:
+        """Index `passages` under `source`, replacing what was indexed for it before.
+
+        Returns the number of passages stored. All or nothing: one transaction.
+        """
+        with self._db:
+            self._delete_source(source)
+            cursor = self._db.execute(
+                "INSERT INTO documents (source, sha256, size, added) VALUES (?, ?, ?, ?)",
+                (source, sha256, size, time.time()),
+            )
+            document_id = cursor.lastrowid
+            count = 0
+            for ordinal, text in enumerate(passages):
+                row = self._db.execute(
+                    "INSERT INTO passages (document_id, ordinal, text) VALUES (?, ?, ?)",
+                    (document_id, ordinal, text),
+                )
+                self._db.execute(
+                    "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
+                    (row.lastrowid, index_text(text)),
+                )
+                count += 1
+        return count
+
+    def remove(self, source: str) -> bool:
+        """Forget `source`; False when it was not indexed."""
+        with self._db:
+            return self._delete_source(source)
+
+    def _delete_source(self, source: str) -> bool:
+        row = self._db.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
+        if row is None:
+            return False
+        self._db.execute(
+            "DELETE FROM passage_terms WHERE rowid IN "
+            "(SELECT id FROM passages WHERE document_id = ?)",
+            (row[0],),
+        )
+        self._db.execute("DELETE FROM passages WHERE document_id = ?", (row[0],))
+        self._db.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+        return True
+
+    # -- reading -------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentInfo]:
+        rows = self._db.execute(
+            "SELECT d.id, d.source, d.sha256, d.size, COUNT(p.id), d.added FROM documents d "
+            "LEFT JOIN passages p ON p.document_id = d.id GROUP BY d.id ORDER BY d.source"
+        ).fetchall()
+        return [DocumentInfo(*row) for row in rows]
+
+    def passage_count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def search(self, query: str, limit: int = 3) -> list[Hit]:
+        """The `limit` best passages for `query`, best first; [] when no term matches."""
+        terms = query_terms(query)
+        if not terms:
+            return []
+        rows = self._db.execute(
+            "SELECT p.text, d.source, bm25(passage_terms) AS score FROM passage_terms "
+            "JOIN passages p ON p.id = passage_terms.rowid "
+            "JOIN documents d ON d.id = p.document_id "
+            "WHERE passage_terms MATCH ? ORDER BY score LIMIT ?",
+            (match_expression(terms), limit),
+        ).fetchall()
+        return [Hit(text, source, score) for text, source, score in rows]
