@@ -1,0 +1,83 @@
+"""The `Search(query)` tool: a provider's snippets, quoted the way MOSS-003 read them.
+
+The worker builds its provider once (`setup`), so the index is opened and jieba's dictionary
+loaded once per worker, not once per call. `network` is True only when the configured
+provider is SearxNG: the sandbox grants network to this tool then, and to no other tool.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tools import ErrorKind, ToolFailure, ToolResult
+from plugins.search.config import SearchConfig
+from plugins.search.errors import SearchError
+from plugins.search.providers import Provider, make_provider
+from plugins.search.render import quote
+
+try:  # the SDK's base class; until it lands Search is a plain class with the same surface
+    from tools import Tool as _ToolBase  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the SDK's progress
+    _ToolBase = object  # type: ignore[assignment,misc]
+
+MAX_QUERY_CHARS = 500
+
+
+def _network_from_env() -> bool:
+    """The network permission as configured; False when the configuration is invalid (the
+    worker's setup reports that error)."""
+    try:
+        return SearchConfig.from_env().network
+    except SearchError:
+        return False
+
+
+def search_result(provider: Provider, query: str, config: SearchConfig) -> ToolResult:
+    """Ask `provider` and quote its snippets; ToolFailure when nothing matches or it fails."""
+    query = " ".join(str(query).split())
+    if not query:
+        raise ToolFailure("Search needs a non-empty query", ErrorKind.INVALID_ARGS)
+    if len(query) > MAX_QUERY_CHARS:
+        raise ToolFailure(
+            f"the query is {len(query)} characters; Search takes at most {MAX_QUERY_CHARS}",
+            ErrorKind.INVALID_ARGS,
+        )
+    try:
+        snippets = provider.search(query, config.max_results)
+    except SearchError as exc:
+        raise ToolFailure(str(exc), ErrorKind.REFUSED) from None
+    if not snippets:
+        raise ToolFailure(f"nothing found for {query!r}", ErrorKind.NO_RESULT)
+    return ToolResult.snippets([quote(s, config.max_chars) for s in snippets])
+
+
+class Search(_ToolBase):  # type: ignore[misc,valid-type]
+    """Web search over the configured provider: the local index or a SearxNG server."""
+
+    name: ClassVar[str] = "Search"
+    capability: ClassVar[str] = "Web search"
+    signature: ClassVar[str] = "Search(query)"
+    # Read when the class is defined, so the sandbox can see the permission before a worker
+    # starts; True only for the HTTP provider.
+    network: ClassVar[bool] = _network_from_env()
+
+    config: SearchConfig | None = None
+    _provider: Provider | None = None
+
+    @classmethod
+    def is_available(cls) -> bool:
+        """Whether the meta instruction lists Search as enabled (see `SearchConfig`)."""
+        return (cls.config or SearchConfig.from_env()).is_available()
+
+    def setup(self) -> None:
+        self.config = self.config or SearchConfig.from_env()
+        try:
+            self._provider = make_provider(self.config)
+        except SearchError as exc:
+            raise ToolFailure(str(exc), ErrorKind.REFUSED) from None
+
+    def run(self, query: str) -> ToolResult:
+        if self._provider is None or self.config is None:
+            self.setup()
+        assert self._provider is not None and self.config is not None
+        return search_result(self._provider, query, self.config)
