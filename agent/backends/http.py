@@ -1,0 +1,443 @@
+"""A backend that drives a model server over the OpenAI-compatible `/v1/completions` endpoint.
+
+vLLM, TGI, SGLang and llama.cpp's servers all speak it: raw prompt text in, streamed text out
+over server-sent events. The client keeps no KV cache; instead it resends the whole transcript
+on every call, byte-identical to what it sent before plus what was appended since, so that the
+server's prefix cache can reuse the earlier segments (only new text is prefilled).
+
+What the server may get wrong is checked here, not trusted:
+
+- Stop strings are enforced on the client too. A server that ignores `stop` is cut off at the
+  first stop string (the stream is closed, which servers take as a cancel).
+- The OpenAI format does not say *which* stop string ended a completion, nor whether
+  `finish_reason == "stop"` was a stop string or end-of-sequence. vLLM says so in `stop_reason`;
+  for the others the backend asks the server for the next few tokens with no stop strings
+  (greedy, and cheap because the prefix is cached) and reads the stop string off them.
+- Failures raise `agent.errors.BackendError` with the cause and what to do: connection refused,
+  timeouts, HTTP 4xx/5xx with the server's own message, a stream cut in the middle, a malformed
+  event. After an error the transcript is exactly what it was before the failed `generate`
+  (nothing half-received is kept), so the loop can report it and the session stays consistent.
+- Retries with backoff happen only before any text was received: connection refused or a
+  connect timeout, and HTTP 429/502/503/504. A completion has no side effects, so repeating a
+  request that produced nothing is safe; a stream that broke after text arrived is not resumed,
+  because the consumer has already been shown part of it.
+
+The API key is read from an environment variable at each request and sent as a bearer token.
+It is never stored on the object, never put in an error message and never in the transcript.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import httpx
+
+from agent.backends.base import FinishReason, GenerationEnd
+from agent.backends.stops import StopScanner
+from agent.errors import BackendError
+
+DEFAULT_API_KEY_ENV = "MOSS_AGENT_API_KEY"
+_RETRY_STATUS = frozenset({429, 502, 503, 504})
+_DONE: dict[str, Any] = {}  # the `[DONE]` sentinel, compared by identity
+
+
+def _server_message(response: httpx.Response) -> str:
+    """The server's own explanation from an error response body, as short plain text."""
+    try:
+        body = response.read()
+    except httpx.HTTPError:
+        return ""
+    text = body.decode("utf-8", errors="replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text[:500]
+    return _message_of(data) or text[:500]
+
+
+def _message_of(data: Any) -> str:
+    """Dig the message out of the error shapes servers use (OpenAI, FastAPI, TGI)."""
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])
+        if isinstance(err, str):
+            return err
+        for key in ("message", "detail"):
+            if data.get(key):
+                value = data[key]
+                return value if isinstance(value, str) else json.dumps(value)[:500]
+    return ""
+
+
+def completions_url(base_url: str) -> str:
+    """The completions endpoint for a server root (`http://h:8000`) or its `/v1` prefix."""
+    root = base_url.rstrip("/")
+    if root.endswith("/completions"):
+        return root
+    if root.endswith("/v1"):
+        return root + "/completions"
+    return root + "/v1/completions"
+
+
+class HttpBackend:
+    """A model behind an OpenAI-compatible `/v1/completions` server (vLLM, TGI, llama.cpp).
+
+    `base_url` is the server root or its `/v1`; `model` is the name the server knows the model
+    by. `timeout` bounds connecting and each wait for the next streamed piece (so it is also the
+    longest time-to-first-token accepted). `temperature` 0 is greedy, the same choice the local
+    backends make, so outputs can be compared across backends.
+    """
+
+    name = "http"
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        *,
+        api_key_env: str = DEFAULT_API_KEY_ENV,
+        timeout: float = 120.0,
+        temperature: float = 0.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+        probe_stops: bool = True,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise BackendError(
+                f"base URL {base_url!r} is not an http(s) URL; pass the server root, "
+                "e.g. --base-url http://127.0.0.1:8000"
+            )
+        self.base_url = base_url
+        self.url = completions_url(base_url)
+        self.model = model
+        self.api_key_env = api_key_env
+        self.timeout = timeout
+        self.temperature = temperature
+        self.retries = retries
+        self.backoff = backoff
+        self.probe_stops = probe_stops
+        self._client = httpx.Client(transport=transport, timeout=timeout)
+        self._transcript = ""
+
+    def __repr__(self) -> str:  # the key is never part of it; only the variable's name is
+        return f"HttpBackend(url={self.url!r}, model={self.model!r}, api_key_env={self.api_key_env!r})"
+
+    # -- transcript -------------------------------------------------------------------------
+
+    @property
+    def transcript(self) -> str:
+        return self._transcript
+
+    def reset(self, text: str = "") -> None:
+        self._transcript = text
+
+    def append(self, text: str) -> None:
+        self._transcript += text
+
+    def rewind(self, chars: int) -> None:
+        if chars < 0 or chars > len(self._transcript):
+            raise ValueError(
+                f"cannot rewind {chars} characters of a {len(self._transcript)}-character transcript"
+            )
+        self._transcript = self._transcript[: len(self._transcript) - chars]
+
+    def close(self) -> None:
+        """Close the connection pool (the server keeps running; it is not ours)."""
+        self._client.close()
+
+    def __enter__(self) -> HttpBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- generation -------------------------------------------------------------------------
+
+    def generate(
+        self,
+        stop: Sequence[str],
+        max_new_tokens: int,
+        deadline: float | None = None,
+    ) -> Iterator[str | GenerationEnd]:
+        """Stream a completion of the transcript; see `agent.backends.base.Backend.generate`.
+
+        On `BackendError` the transcript is restored to what it was before this call. When the
+        consumer closes the iterator early, the transcript keeps the text received so far.
+        """
+        before = self._transcript
+        started = time.monotonic()
+        stops = [s for s in stop if s]
+        scanner = StopScanner(stops)
+        if max_new_tokens <= 0:
+            yield GenerationEnd(reason="length", text="", seconds=0.0)
+            return
+        body: dict[str, Any] = {
+            "model": self.model,
+            "prompt": before,
+            "max_tokens": max_new_tokens,
+            "temperature": self.temperature,
+            "stream": True,
+        }
+        if stops:
+            body["stop"] = stops
+        pieces = 0
+        usage: dict[str, Any] = {}
+        finish: str | None = None
+        vllm_stop: Any = None
+        has_stop_reason = False
+        received = 0
+        try:
+            response = self._open(body, deadline)
+            try:
+                for event in self._events(response, deadline):
+                    if event is None:  # the deadline passed while streaming
+                        finish = "deadline"
+                        break
+                    if event is _DONE:  # `[DONE]` with no finish_reason before it
+                        finish = "eos"
+                        break
+                    if isinstance(event.get("usage"), dict):
+                        usage = event["usage"]
+                    for choice in event.get("choices") or ():
+                        text = choice.get("text") or ""
+                        if text:
+                            pieces += 1
+                            received += len(text)
+                            shown = scanner.feed(text)
+                            self._transcript += shown
+                            if shown:
+                                yield shown
+                        if "stop_reason" in choice:
+                            has_stop_reason = True
+                            vllm_stop = choice["stop_reason"]
+                        if choice.get("finish_reason"):
+                            finish = str(choice["finish_reason"])
+                    if scanner.stopped or finish is not None:
+                        break
+                else:
+                    if finish is None:
+                        raise BackendError(
+                            f"the stream from {self.url} ended after {received} characters "
+                            "without a finish_reason (the server closed it early or crashed); "
+                            "check the server's log, then retry"
+                        )
+            except httpx.TimeoutException as exc:
+                if deadline is not None and time.monotonic() >= deadline:
+                    finish = "deadline"
+                else:
+                    raise BackendError(
+                        f"{self.url} sent nothing for {self.timeout:g} s after "
+                        f"{received} characters ({type(exc).__name__}); the server may be "
+                        "overloaded or the prompt too long to prefill in time: raise the "
+                        "timeout or check the server"
+                    ) from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                raise BackendError(
+                    f"the stream from {self.url} was cut after {received} characters "
+                    f"({exc or type(exc).__name__}); check the server's log, then retry"
+                ) from exc
+            finally:
+                response.close()  # also cancels generation on a server that ignored `stop`
+
+            reason: FinishReason
+            if scanner.stopped:
+                reason = "stop"
+            elif finish == "length":
+                reason = "length"
+            elif finish == "deadline":
+                reason = "deadline"
+            else:  # "stop", "eos" or a server's own word for the end of sequence
+                rest = scanner.flush()
+                self._transcript += rest
+                if rest:
+                    yield rest
+                reason, which = self._which_stop(finish, stops, has_stop_reason, vllm_stop, deadline)
+                if which is not None:
+                    scanner.stop = which
+            if reason == "stop" and scanner.stop is not None:
+                self._transcript += scanner.stop
+            elif reason in ("length", "deadline"):
+                rest = scanner.flush()
+                self._transcript += rest
+                if rest:
+                    yield rest
+        except BackendError:
+            self._transcript = before
+            raise
+        except GeneratorExit:
+            self._transcript += scanner.flush()
+            raise
+        yield GenerationEnd(
+            reason=reason,
+            text=scanner.text,
+            stop=scanner.stop if reason == "stop" else None,
+            new_tokens=int(usage.get("completion_tokens") or pieces),
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            seconds=time.monotonic() - started,
+        )
+
+    def _which_stop(
+        self,
+        finish: str | None,
+        stops: Sequence[str],
+        has_stop_reason: bool,
+        vllm_stop: Any,
+        deadline: float | None,
+    ) -> tuple[FinishReason, str | None]:
+        """Decide between "a stop string ended it (which one)" and "end of sequence"."""
+        if finish != "stop" or not stops:
+            return "eos", None
+        if has_stop_reason:  # vLLM: the stop string, or a token id / None for end of sequence
+            return ("stop", vllm_stop) if vllm_stop in stops else ("eos", None)
+        if not self.probe_stops:
+            return "stop", stops[0]
+        following = self._probe(max(len(s) for s in stops), deadline)
+        if not following:
+            return "eos", None
+        starts = [s for s in stops if following.startswith(s) or s.startswith(following)]
+        if starts:
+            return "stop", max(starts, key=len)
+        found = [(following.find(s), s) for s in stops if s in following]
+        return "stop", min(found)[1] if found else stops[0]
+
+    def _probe(self, max_tokens: int, deadline: float | None) -> str:
+        """The greedy continuation right after the text received, without stop strings.
+
+        The server stopped either at a stop string it did not send or at end-of-sequence; the
+        next few tokens tell which. The prompt is a prefix of the last one, so it costs a few
+        decode steps, not a prefill.
+        """
+        body = {
+            "model": self.model,
+            "prompt": self._transcript,
+            "max_tokens": max_tokens,
+            "temperature": 0.0,
+            "stream": False,
+        }
+        response = self._open(body, deadline)
+        try:
+            data = json.loads(response.read())
+        except (ValueError, httpx.HTTPError) as exc:
+            raise BackendError(
+                f"{self.url} answered the stop-string probe with unreadable data ({exc}); "
+                "pass probe_stops=False to assume the first stop string instead"
+            ) from exc
+        finally:
+            response.close()
+        choices = data.get("choices") if isinstance(data, dict) else None
+        if not choices:
+            return ""
+        return str(choices[0].get("text") or "")
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "text/event-stream"}
+        key = os.environ.get(self.api_key_env)
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    def _open(self, body: dict[str, Any], deadline: float | None) -> httpx.Response:
+        """Send the request and return the open response; retry only what is safe to retry."""
+        attempt = 0
+        while True:
+            timeout = self.timeout
+            if deadline is not None:
+                timeout = max(0.05, min(timeout, deadline - time.monotonic()))
+            request = self._client.build_request(
+                "POST", self.url, json=body, headers=self._headers(), timeout=timeout
+            )
+            retry_after: float | None = None
+            try:
+                response = self._client.send(request, stream=True)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                problem = (
+                    f"cannot connect to {self.url} ({exc or type(exc).__name__}); "
+                    "is the server running and is --base-url right?"
+                )
+            except httpx.TimeoutException as exc:
+                raise BackendError(
+                    f"{self.url} did not answer within {timeout:g} s ({type(exc).__name__}); "
+                    "raise the timeout or check the server's load"
+                ) from exc
+            except httpx.HTTPError as exc:
+                raise BackendError(f"request to {self.url} failed: {exc or type(exc).__name__}") from exc
+            else:
+                if response.status_code < 400:
+                    return response
+                message = _server_message(response)
+                response.close()
+                problem = f"{self.url} answered HTTP {response.status_code}" + (
+                    f": {message}" if message else ""
+                )
+                if response.status_code in (401, 403):
+                    problem += (
+                        f"; set the API key in the environment variable {self.api_key_env}"
+                        + (" (it is set: check its value)" if os.environ.get(self.api_key_env) else "")
+                    )
+                elif response.status_code == 404:
+                    problem += "; check --base-url (the server root or its /v1) and --model"
+                if response.status_code not in _RETRY_STATUS:
+                    raise BackendError(problem)
+                retry_after = _retry_after(response)
+            if attempt >= self.retries:
+                raise BackendError(f"{problem} (tried {attempt + 1} times)")
+            pause = retry_after if retry_after is not None else self.backoff * 2**attempt
+            if deadline is not None and time.monotonic() + pause >= deadline:
+                raise BackendError(f"{problem} (no time left before the deadline to retry)")
+            time.sleep(pause)
+            attempt += 1
+
+    def _events(self, response: httpx.Response, deadline: float | None) -> Iterator[dict[str, Any] | None]:
+        """Decode the SSE stream into JSON events; None when the deadline has passed.
+
+        A server that ignored `stream: true` and answered with one JSON body is accepted too.
+        """
+        if "application/json" in response.headers.get("content-type", ""):
+            try:
+                data = json.loads(response.read())
+            except ValueError as exc:
+                raise BackendError(f"{self.url} answered with invalid JSON: {exc}") from exc
+            yield _checked(data, self.url)
+            return
+        for line in response.iter_lines():
+            if deadline is not None and time.monotonic() >= deadline:
+                yield None
+                return
+            if not line.startswith("data:"):
+                continue  # comments, `event:` and `id:` fields, keep-alives, blank separators
+            payload = line[5:].strip()
+            if payload == "[DONE]":
+                yield _DONE
+                return
+            try:
+                data = json.loads(payload)
+            except ValueError as exc:
+                raise BackendError(
+                    f"{self.url} sent an event that is not JSON ({payload[:200]!r}); "
+                    "is this an OpenAI-compatible completions endpoint?"
+                ) from exc
+            yield _checked(data, self.url)
+
+
+def _checked(data: Any, url: str) -> dict[str, Any]:
+    """An event as a dict, or the error the server reported inside the stream."""
+    if not isinstance(data, dict):
+        raise BackendError(f"{url} sent an event that is not a JSON object: {str(data)[:200]!r}")
+    if data.get("error") or (data.get("object") == "error"):
+        raise BackendError(f"{url} reported an error mid-stream: {_message_of(data) or data}")
+    return data
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds from a Retry-After header (capped at 30 s), if the server sent a number."""
+    value = response.headers.get("retry-after")
+    try:
+        return min(30.0, max(0.0, float(value))) if value is not None else None
+    except ValueError:
+        return None
