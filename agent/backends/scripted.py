@@ -1,0 +1,105 @@
+"""A backend that replays recorded model text, for tests and demos without a model.
+
+It behaves like a real backend where the loop can tell: text arrives in small pieces, stop
+strings end a segment wherever they fall inside a piece, `max_new_tokens` and deadlines cut it
+short, and the transcript grows exactly as a model's would. What it writes comes from a script:
+one entry per `generate` call, usually taken from a recorded MOSS conversation.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+
+from agent.backends.base import GenerationEnd
+from agent.backends.stops import StopScanner
+
+# Pieces the size of real tokens: a word with its leading space, a run of punctuation, or a
+# single CJK character.
+_PIECE = re.compile(r"\s*[A-Za-z0-9_]+|\s*[\u3400-\u9fff]|\s*[^\sA-Za-z0-9_\u3400-\u9fff]|\s+")
+
+
+def split_pieces(text: str) -> list[str]:
+    """Split text into token-sized pieces that concatenate back to exactly `text`."""
+    return _PIECE.findall(text)
+
+
+class ScriptedBackend:
+    """Replays `script[i]` on the i-th call to `generate`; an exhausted script yields nothing."""
+
+    name = "scripted"
+
+    def __init__(self, script: Iterable[str], *, seconds_per_piece: float = 0.0) -> None:
+        self._script = list(script)
+        self._next = 0
+        self._transcript = ""
+        self._delay = seconds_per_piece
+        self.calls: list[str] = []  # the transcript as it stood at each generate call
+
+    @property
+    def transcript(self) -> str:
+        return self._transcript
+
+    @property
+    def remaining(self) -> int:
+        return len(self._script) - self._next
+
+    def reset(self, text: str = "") -> None:
+        self._transcript = text
+
+    def append(self, text: str) -> None:
+        self._transcript += text
+
+    def rewind(self, chars: int) -> None:
+        if chars < 0 or chars > len(self._transcript):
+            raise ValueError(f"cannot rewind {chars} characters of a {len(self._transcript)}-character transcript")
+        self._transcript = self._transcript[: len(self._transcript) - chars]
+
+    def generate(
+        self,
+        stop: Sequence[str],
+        max_new_tokens: int,
+        deadline: float | None = None,
+    ) -> Iterator[str | GenerationEnd]:
+        self.calls.append(self._transcript)
+        started = time.monotonic()
+        text = self._script[self._next] if self._next < len(self._script) else ""
+        self._next += 1
+        scanner = StopScanner(stop)
+        reason = "eos"
+        produced = 0
+        try:
+            for piece in split_pieces(text):
+                if produced >= max_new_tokens:
+                    reason = "length"
+                    break
+                if deadline is not None and time.monotonic() >= deadline:
+                    reason = "deadline"
+                    break
+                if self._delay:
+                    time.sleep(self._delay)
+                produced += 1
+                shown = scanner.feed(piece)
+                self._transcript += shown
+                if shown:
+                    yield shown
+                if scanner.stopped:
+                    reason = "stop"
+                    self._transcript += scanner.stop
+                    break
+            if not scanner.stopped:
+                rest = scanner.flush()
+                self._transcript += rest
+                if rest:
+                    yield rest
+        except GeneratorExit:
+            self._transcript += scanner.flush()
+            raise
+        yield GenerationEnd(
+            reason=reason,
+            text=scanner.text,
+            stop=scanner.stop,
+            new_tokens=produced,
+            seconds=time.monotonic() - started,
+        )

@@ -1,0 +1,130 @@
+"""Everything the turn loop reports, as typed events.
+
+The loop prints nothing: the REPL, `moss-agent ask`, the session store, a web page or a test
+each consume the same stream of events and decide what to show or keep.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.format import Call
+from tools import ToolResult
+
+Segment = Literal["thoughts", "commands", "reply"]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class TurnStarted(_Event):
+    type: Literal["turn_started"] = "turn_started"
+    text: str
+
+
+class TokenEvent(_Event):
+    """A piece of model text, shown as it arrives (never part of a protocol tag)."""
+
+    type: Literal["token"] = "token"
+    segment: Segment
+    text: str
+
+
+class ThoughtsDone(_Event):
+    type: Literal["thoughts_done"] = "thoughts_done"
+    text: str
+
+
+class CommandsIssued(_Event):
+    """The Commands segment, parsed: the calls that will run (possibly none)."""
+
+    type: Literal["commands_issued"] = "commands_issued"
+    text: str
+    calls: list[Call]
+
+
+class ToolResultEvent(_Event):
+    type: Literal["tool_result"] = "tool_result"
+    call: Call
+    result: ToolResult
+
+
+class ReplyDone(_Event):
+    type: Literal["reply_done"] = "reply_done"
+    text: str
+
+
+class WarningEvent(_Event):
+    """Something the loop repaired or dropped; the turn goes on."""
+
+    type: Literal["warning"] = "warning"
+    kind: str
+    message: str
+
+
+class ErrorEvent(_Event):
+    """Something that cut the turn short; the session stays usable."""
+
+    type: Literal["error"] = "error"
+    kind: str
+    message: str
+
+
+class TurnDone(_Event):
+    type: Literal["turn_done"] = "turn_done"
+    result: TurnResult
+
+
+class Timings(BaseModel):
+    """Seconds spent per stage of a turn; `first_reply_token_s` is from the turn's start."""
+
+    thoughts_s: float = 0.0
+    commands_s: float = 0.0
+    tools_s: float = 0.0
+    reply_s: float = 0.0
+    total_s: float = 0.0
+    first_reply_token_s: float | None = None
+
+
+class TokenCounts(BaseModel):
+    prompt: int = 0  # tokens encoded (prefilled) during the turn
+    generated: int = 0
+
+
+class TurnResult(BaseModel):
+    """One finished turn: what the model thought, called, got back and replied."""
+
+    question: str
+    thoughts: str = ""
+    commands: str = "None"
+    calls: list[Call] = Field(default_factory=list)
+    results: list[ToolResult] = Field(default_factory=list)
+    reply: str = ""
+    tokens: TokenCounts = Field(default_factory=TokenCounts)
+    timings: Timings = Field(default_factory=Timings)
+    warnings: list[WarningEvent] = Field(default_factory=list)
+    error: ErrorEvent | None = None
+    model: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+Event = Annotated[
+    TurnStarted
+    | TokenEvent
+    | ThoughtsDone
+    | CommandsIssued
+    | ToolResultEvent
+    | ReplyDone
+    | WarningEvent
+    | ErrorEvent
+    | TurnDone,
+    Field(discriminator="type"),
+]
+
+TurnDone.model_rebuild()
