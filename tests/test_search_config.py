@@ -1,0 +1,88 @@
+"""Search is offered to the model exactly when a provider can answer, and only then."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plugins.search import SearchConfig, SearchError, SearchIndex, is_available
+from plugins.search.config import INDEX_FILENAME, default_data_dir
+
+
+def make_index(folder: Path, *, passages: list[str]) -> None:
+    with SearchIndex(folder / INDEX_FILENAME) as idx:
+        if passages:
+            idx.add("doc", "hash", 1, passages)
+
+
+def test_nothing_configured_means_disabled(tmp_path: Path) -> None:
+    config = SearchConfig.from_env({"MOSS_AGENT_DATA": str(tmp_path)})
+    assert config.provider == "index" and config.index_path.parent == tmp_path
+    assert not is_available(config) and not config.network
+    assert not (tmp_path / INDEX_FILENAME).exists()  # asking does not create an index
+
+
+def test_an_empty_index_is_still_disabled(tmp_path: Path) -> None:
+    make_index(tmp_path, passages=[])
+    assert not is_available(SearchConfig.from_env({"MOSS_AGENT_DATA": str(tmp_path)}))
+
+
+def test_an_index_with_passages_enables_search(tmp_path: Path) -> None:
+    make_index(tmp_path, passages=["人工智能芯片"])
+    assert is_available(SearchConfig.from_env({}, data_dir=tmp_path))
+
+
+def test_a_corrupt_index_is_disabled_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / INDEX_FILENAME).write_bytes(b"not sqlite at all" * 100)
+    assert not is_available(SearchConfig.from_env({}, data_dir=tmp_path))
+
+
+def test_searxng_enables_search_and_network(tmp_path: Path) -> None:
+    env = {"MOSS_AGENT_DATA": str(tmp_path), "MOSS_AGENT_SEARXNG_URL": "http://127.0.0.1:8888"}
+    config = SearchConfig.from_env(env)
+    assert config.provider == "searxng" and config.network and is_available(config)
+    forced = SearchConfig.from_env({**env, "MOSS_AGENT_SEARCH": "index"})
+    assert forced.provider == "index" and not forced.network
+
+
+def test_off_disables_even_with_an_index(tmp_path: Path) -> None:
+    make_index(tmp_path, passages=["text"])
+    config = SearchConfig.from_env({"MOSS_AGENT_DATA": str(tmp_path), "MOSS_AGENT_SEARCH": "off"})
+    assert not is_available(config) and not config.network
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"MOSS_AGENT_SEARCH": "google"}, "not one of"),
+        ({"MOSS_AGENT_SEARCH": "searxng"}, "needs MOSS_AGENT_SEARXNG_URL"),
+        ({"MOSS_AGENT_SEARCH_RESULTS": "0"}, "positive whole number"),
+    ],
+)
+def test_bad_settings_say_what_to_fix(tmp_path: Path, env: dict[str, str], message: str) -> None:
+    with pytest.raises(SearchError, match=message):
+        SearchConfig.from_env({"MOSS_AGENT_DATA": str(tmp_path), **env})
+
+
+def test_data_dir_follows_moss_agent_data(tmp_path: Path) -> None:
+    assert default_data_dir({"MOSS_AGENT_DATA": str(tmp_path)}) == tmp_path
+    assert default_data_dir({}).name == "moss-agent"
+
+
+def test_meta_instruction_lists_search_as_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agent's meta instruction says enabled/disabled as the configuration says."""
+    fmt = pytest.importorskip("agent.format")
+    render = getattr(fmt, "render_meta_instruction", None)
+    if render is None:
+        pytest.skip("agent.format.render_meta_instruction is not there yet")
+    from plugins.search import Search
+
+    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
+    monkeypatch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
+    monkeypatch.delenv("MOSS_AGENT_SEARCH", raising=False)
+    assert "- Web search: disabled." in render([Search])
+    make_index(tmp_path, passages=["text"])
+    assert "- Web search: enabled. API: Search(query)" in render([Search])
