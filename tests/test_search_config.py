@@ -86,3 +86,31 @@ def test_meta_instruction_lists_search_as_configured(
     assert "- Web search: disabled." in render([Search])
     make_index(tmp_path, passages=["text"])
     assert "- Web search: enabled. API: Search(query)" in render([Search])
+
+
+def test_search_is_a_well_formed_tool() -> None:
+    from plugins.search import Search
+
+    tool = Search()
+    if not hasattr(tool, "check"):
+        pytest.skip("the SDK's Tool base class is not there yet")
+    tool.check()
+    assert (Search.name, Search.capability, Search.signature) == (
+        "Search", "Web search", "Search(query)"
+    )
+
+
+@pytest.mark.parametrize("url, network", [("http://127.0.0.1:8888", True), ("", False)])
+def test_network_permission_only_with_searxng(tmp_path: Path, url: str, network: bool) -> None:
+    """The class attribute the sandbox reads is fixed when the plugin is imported."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MOSS_AGENT_DATA": str(tmp_path), "MOSS_AGENT_SEARXNG_URL": url}
+    env.pop("MOSS_AGENT_SEARCH", None)
+    out = subprocess.run(
+        [sys.executable, "-c", "from plugins.search import Search; print(Search.network)"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout
+    assert out.strip() == str(network)

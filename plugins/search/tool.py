@@ -15,10 +15,13 @@ from plugins.search.errors import SearchError
 from plugins.search.providers import Provider, make_provider
 from plugins.search.render import quote
 
-try:  # the SDK's base class; until it lands Search is a plain class with the same surface
+try:  # the SDK's base class; until it is exported Search is a plain class with its surface
     from tools import Tool as _ToolBase  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on the SDK's progress
-    _ToolBase = object  # type: ignore[assignment,misc]
+    try:
+        from tools.tool import Tool as _ToolBase  # type: ignore[no-redef]
+    except ImportError:
+        _ToolBase = object  # type: ignore[assignment,misc]
 
 MAX_QUERY_CHARS = 500
 
