@@ -1,0 +1,336 @@
+"""A Backend over any transformers causal LM, keeping one KV cache for the whole session.
+
+The backend owns the exact token ids its cache holds and never re-tokenizes earlier text:
+appended text is tokenized on its own when `generate` next runs and prefilled in one forward
+pass; generated tokens stay as generated. After a command round the runtime appends the
+Results and generation resumes from the same cache, so a resume costs the ~40 new tokens, not
+the whole transcript.
+
+Decoding is a plain loop calling the model forward one token at a time (greedy by default,
+optional temperature/top-p with a seed), not `model.generate`: stop strings, the deadline and
+cancellation are checked between tokens in the caller's thread, with no streamer thread (which
+cost ~13% of decode speed on 2 cores).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import torch
+
+from agent.backends.base import FinishReason, GenerationEnd
+from agent.errors import BackendError
+from agent.models import DtypeLike, load_pretrained
+
+#: Default dtype for the embedded model on CPU. bfloat16 decodes ~2x faster than float32 here
+#: (memory-bound matmuls move half the bytes) and the weights come from an 8-bit-class GGUF, so
+#: float32 activations buy no accuracy a test could see; `bench/backend.py` measures both.
+DEFAULT_DTYPE = "bfloat16"
+
+
+class TransformersBackend:
+    """A `Backend` driving a transformers causal LM with a persistent `DynamicCache`.
+
+    Several backends may share one loaded model (each keeps its own ids and cache), which is
+    how tests reuse one model per session. Not thread-safe.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        name: str | None = None,
+        *,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        seed: int | None = None,
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.name = name or getattr(model.config, "_name_or_path", "") or type(model).__name__
+        self.temperature = temperature
+        self.top_p = top_p
+        self._generator = torch.Generator()
+        if seed is None:
+            self._generator.seed()  # fresh entropy: sampled runs differ unless seeded
+        else:
+            self._generator.manual_seed(seed)
+        self._cache_kw = _cache_kw(model)
+        self._eos = _eos_ids(model, tokenizer)
+        self._max_positions = getattr(model.config, "max_position_embeddings", None)
+        self.reset("")
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        path_or_gguf: str | os.PathLike[str],
+        dtype: DtypeLike = DEFAULT_DTYPE,
+        *,
+        progress: bool = False,
+        name: str | None = None,
+        **options: Any,
+    ) -> TransformersBackend:
+        """Load a model directory, hub id or `.gguf` file (GGUF is converted once and cached).
+
+        `options` go to the constructor (temperature, top_p, seed).
+        """
+        loaded = load_pretrained(path_or_gguf, dtype, progress=progress, name=name)
+        return cls(loaded.model, loaded.tokenizer, loaded.name, **options)
+
+    # --- the Backend protocol ------------------------------------------------------------
+
+    def reset(self, text: str = "") -> None:
+        """Start a new transcript holding `text`; drops the cache."""
+        self._ids: list[int] = []
+        self._cache = _new_cache(self.model)
+        self._cached = 0  # self._ids[:self._cached] are in the cache
+        self._logits: torch.Tensor | None = None  # next-token logits after the cached ids
+        self._pending = text  # appended, not yet tokenized
+        self._transcript = text
+
+    def reset_ids(self, ids: Sequence[int], text: str | None = None) -> None:
+        """Start a new transcript from exact token ids (e.g. a saved session, or a test's
+        re-encode); `text` defaults to the ids decoded."""
+        self.reset("")
+        self._ids = [int(i) for i in ids]
+        self._transcript = self._decode(self._ids) if text is None else text
+
+    def append(self, text: str) -> None:
+        """Add runtime-written text; it is tokenized on its own by the next `generate`."""
+        self._pending += text
+        self._transcript += text
+
+    @property
+    def transcript(self) -> str:
+        """Everything the model has seen or written so far, as text."""
+        return self._transcript
+
+    @property
+    def token_ids(self) -> tuple[int, ...]:
+        """The ids of the transcript so far (text appended since the last generate excluded)."""
+        return tuple(self._ids)
+
+    @property
+    def cached_tokens(self) -> int:
+        """How many of `token_ids` the KV cache holds (the rest is prefilled next time)."""
+        return self._cached
+
+    def generate(
+        self,
+        stop: Sequence[str],
+        max_new_tokens: int,
+        deadline: float | None = None,
+        *,
+        temperature: float | None = None,
+        top_p: float | None = None,
+    ) -> Iterator[str | GenerationEnd]:
+        """Continue the transcript (see `Backend.generate`); `temperature`/`top_p` override the
+        instance's sampling settings for this call (0 = greedy)."""
+        started = time.monotonic()
+        stops = [s for s in stop if s]
+        longest = max((len(s) for s in stops), default=0)
+        temp = self.temperature if temperature is None else temperature
+        nucleus = self.top_p if top_p is None else top_p
+        self._flush_pending()
+        if not self._ids:
+            raise BackendError("nothing to continue: reset() or append() some text first")
+        base = len(self._ids)
+        prompt_tokens = base - self._cached
+        gen: list[int] = []
+        text = ""  # gen decoded
+        emitted = 0  # chars of `text` already yielded
+        searched = 0  # chars of `text` already searched for a stop
+        reason: FinishReason = "length"
+        hit: str | None = None
+        content_end: int | None = None
+        try:
+            while True:
+                if len(gen) >= max_new_tokens:
+                    reason = "length"
+                    break
+                if deadline is not None and time.monotonic() >= deadline:
+                    reason = "deadline"
+                    break
+                token = self._pick(self._advance(), temp, nucleus)
+                self._ids.append(token)
+                gen.append(token)
+                if token in self._eos:
+                    reason, content_end = "eos", len(text)
+                    text = self._decode(gen)
+                    break
+                text = self._decode(gen)
+                found = _find_stop(text, stops, max(0, searched - longest + 1))
+                searched = len(text)
+                if found is not None:
+                    pos, hit = found
+                    reason, content_end = "stop", pos
+                    text = self._end_at_stop(base, gen, text, pos + len(hit))
+                    break
+                safe = _safe_end(text, stops)
+                if safe > emitted:
+                    yield text[emitted:safe]
+                    emitted = safe
+            content = text if content_end is None else text[:content_end]
+            if len(content) > emitted:
+                yield content[emitted:]
+                emitted = len(content)
+            yield GenerationEnd(
+                reason=reason, text=content, stop=hit if reason == "stop" else None,
+                new_tokens=len(gen), prompt_tokens=prompt_tokens,
+                seconds=time.monotonic() - started,
+            )
+        finally:
+            # Runs on normal end, on close() (GeneratorExit) and on errors: the transcript then
+            # holds exactly what the ids hold, whatever was yielded.
+            self._transcript += text
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _flush_pending(self) -> None:
+        if self._pending:
+            self._ids.extend(self._encode(self._pending))
+            self._pending = ""
+
+    def _encode(self, text: str) -> list[int]:
+        return list(self.tokenizer.encode(text, add_special_tokens=False))
+
+    def _decode(self, ids: Sequence[int]) -> str:
+        # Special tokens stay in the text: the transcript shows what the model saw.
+        return self.tokenizer.decode(ids, skip_special_tokens=False,
+                                     clean_up_tokenization_spaces=False)
+
+    @torch.inference_mode()
+    def _advance(self) -> torch.Tensor:
+        """Prefill every id the cache lacks in one forward pass; return next-token logits."""
+        new = self._ids[self._cached:]
+        if new:
+            if self._max_positions and len(self._ids) > self._max_positions:
+                raise BackendError(
+                    f"{self.name}: the transcript has {len(self._ids)} tokens, over the model's "
+                    f"{self._max_positions}; start a new session (reset) or shorten the history"
+                )
+            out = self.model(input_ids=torch.tensor([new]), **{self._cache_kw: self._cache},
+                             use_cache=True, logits_to_keep=1)
+            self._cached = len(self._ids)
+            self._logits = out.logits[0, -1].float()
+        if self._logits is None:  # pragma: no cover - guarded by generate
+            raise BackendError("internal error: no logits for an empty transcript")
+        return self._logits
+
+    def _pick(self, logits: torch.Tensor, temperature: float, top_p: float) -> int:
+        if temperature <= 0:
+            return int(torch.argmax(logits))
+        probs = torch.softmax(logits / temperature, dim=-1)
+        if top_p < 1.0:
+            sorted_probs, order = torch.sort(probs, descending=True)
+            keep = torch.cumsum(sorted_probs, dim=-1) - sorted_probs < top_p  # keeps >= 1
+            sorted_probs = sorted_probs * keep
+            pick = torch.multinomial(sorted_probs, 1, generator=self._generator)
+            return int(order[pick])
+        return int(torch.multinomial(probs, 1, generator=self._generator))
+
+    def _end_at_stop(self, base: int, gen: list[int], text: str, end: int) -> str:
+        """Make the ids end exactly at the stop string's last character; return the new text.
+
+        The last token may run past the stop (`<eoc>\\n` as one token). It is dropped and the
+        part of its text that belongs (up to the stop's end) re-tokenized; those ids are not in
+        the cache yet and get prefilled with the next appended text.
+        """
+        if len(text) == end:
+            return text
+        k = len(gen) - 1  # shortest prefix of gen whose text reaches `end`
+        while k > 0 and len(self._decode(gen[:k])) >= end:
+            k -= 1
+        kept_text = self._decode(gen[:k])
+        if not text.startswith(kept_text):  # decoding is not prefix-stable here: keep all
+            return text
+        tail = self._encode(text[len(kept_text):end])
+        del gen[k:]
+        gen.extend(tail)
+        del self._ids[base + k:]
+        self._ids.extend(tail)
+        if self._cached > base + k:
+            _crop(self._cache, base + k)
+            self._cached = base + k
+            self._logits = None
+        return self._decode(gen)
+
+
+def _find_stop(text: str, stops: Sequence[str], start: int) -> tuple[int, str] | None:
+    """The earliest stop string in `text[start:]`, as (position, stop)."""
+    best: tuple[int, str] | None = None
+    for s in stops:
+        pos = text.find(s, start)
+        if pos >= 0 and (best is None or pos < best[0]):
+            best = (pos, s)
+    return best
+
+
+def _safe_end(text: str, stops: Sequence[str]) -> int:
+    """How much of `text` can be yielded: hold back a tail that could begin a stop string, and
+    an incomplete UTF-8 character (decoded as U+FFFD until its last byte arrives)."""
+    end = len(text)
+    while end and text[end - 1] == "\ufffd":
+        end -= 1
+    for n in range(min(end, max((len(s) for s in stops), default=1) - 1), 0, -1):
+        tail = text[end - n:end]
+        if any(s.startswith(tail) for s in stops):
+            return end - n
+    return end
+
+
+def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:
+    ids: set[int] = set()
+    for source in (getattr(model, "generation_config", None), model.config, tokenizer):
+        value = getattr(source, "eos_token_id", None)
+        if isinstance(value, int):
+            ids.add(value)
+        elif isinstance(value, (list, tuple)):
+            ids.update(int(v) for v in value)
+    return frozenset(ids)
+
+
+def _new_cache(model: Any) -> Any:
+    from transformers import DynamicCache
+
+    try:
+        return DynamicCache(config=model.config)
+    except TypeError:  # older transformers
+        return DynamicCache()
+
+
+def _cache_kw(model: Any) -> str:
+    """transformers 5 renamed the forward's `past_key_values` to `cache` (the old name warns)."""
+    params = inspect.signature(model.forward).parameters
+    return "cache" if "cache" in params else "past_key_values"
+
+
+def _crop(cache: Any, keep: int) -> None:
+    """Cut `cache` to its first `keep` positions (crop's argument changed meaning in v5)."""
+    remove = cache.get_seq_length() - keep
+    if remove <= 0:
+        return
+    params = inspect.signature(cache.crop).parameters
+    cache.crop(-remove if "tokens_to_remove" in params else keep)
+
+
+def load_default_model(
+    dtype: DtypeLike = DEFAULT_DTYPE,
+    progress: bool = True,
+    **options: Any,
+) -> TransformersBackend:
+    """The embedded Qwen2.5-Coder-0.5B-Instruct, assembled, verified and converted on first use.
+
+    Load it once per process: the first start takes about a minute (assembly, hashing,
+    dequantizing, tokenizer conversion), later ones a second or two.
+    """
+    from agent.backends.assets import DEFAULT_MODEL, default_model_path
+
+    path = default_model_path(progress=progress)
+    return TransformersBackend.from_pretrained(
+        path, dtype, progress=progress, name=DEFAULT_MODEL.name, **options
+    )
