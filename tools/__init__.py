@@ -1,5 +1,29 @@
-"""The SDK for moss-agent tool plugins: tools, results, the registry and the sandbox."""
+"""The SDK for moss-agent tool plugins: tools, results, the registry and the sandbox.
 
+A plugin author needs `tool` (or `Tool`), `ToolResult` and `ToolFailure`; the runtime uses
+`Registry` and `SandboxPool`; tests use `tools.testing`.
+"""
+
+from tools.errors import InvalidArguments, PluginWarning, SandboxError, ToolDefinitionError
+from tools.registry import Registry, RegistryWarning
 from tools.result import NO_RESULT, ErrorKind, ToolError, ToolFailure, ToolResult
+from tools.sandbox import Limits, SandboxPool
+from tools.tool import Tool, tool
 
-__all__ = ["NO_RESULT", "ErrorKind", "ToolError", "ToolFailure", "ToolResult"]
+__all__ = [
+    "NO_RESULT",
+    "ErrorKind",
+    "InvalidArguments",
+    "Limits",
+    "PluginWarning",
+    "Registry",
+    "RegistryWarning",
+    "SandboxError",
+    "SandboxPool",
+    "Tool",
+    "ToolDefinitionError",
+    "ToolError",
+    "ToolFailure",
+    "ToolResult",
+    "tool",
+]

@@ -1,0 +1,139 @@
+"""Hostile and trivial tools for the sandbox tests, importable by the sandbox's zygote.
+
+They live in a module (not in the test files) because the sandbox loads tools by import path.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import socket
+import time
+from typing import Annotated
+
+from pydantic import Field
+
+from tools import Tool, ToolFailure, ToolResult, tool
+
+
+@tool(name="Echo", capability="Echo", signature="Echo(text)")
+def echo(text: Annotated[str, Field(max_length=100)], times: int = 1) -> str:
+    return text * times
+
+
+@tool(name="Pid", capability="Process id", signature="Pid()")
+def pid() -> str:
+    return str(os.getpid())
+
+
+@tool(name="Sleep", capability="Sleeper", signature="Sleep(seconds)")
+def sleep(seconds: float = 1e9) -> str:
+    time.sleep(seconds)
+    return "woke"
+
+
+@tool(name="Spin", capability="CPU burner", signature="Spin()")
+def spin() -> str:
+    while True:
+        pass
+
+
+@tool(name="Alloc", capability="Memory hog", signature="Alloc(gigabytes)")
+def alloc(gigabytes: int = 10) -> str:
+    block = bytearray(gigabytes << 30)
+    return str(len(block))
+
+
+@tool(name="Connect", capability="Socket opener", signature="Connect(port)")
+def connect(port: int) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+        conn.sendall(b"hello from the sandbox")
+    return "connected"
+
+
+@tool(name="RawConnect", capability="Socket opener in C", signature="RawConnect(port)")
+def raw_connect(port: int) -> str:
+    """Connect through libc directly, as a C extension would: no `socket` module involved."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
+    if fd < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    address = bytes([2, 0]) + port.to_bytes(2, "big") + bytes([127, 0, 0, 1]) + bytes(8)
+    try:
+        if libc.connect(fd, address, len(address)) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err))
+    finally:
+        libc.close(fd)
+    return "connected"
+
+
+@tool(name="Fetch", capability="Network user", signature="Fetch(port)", network=True)
+def fetch(port: int) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+        conn.sendall(b"allowed")
+    return "connected"
+
+
+@tool(name="Shout", capability="Printer", signature="Shout(megabytes)")
+def shout(megabytes: int = 100) -> str:
+    chunk = "x" * (1 << 20)
+    for _ in range(megabytes):
+        print(chunk)
+    return "done"
+
+
+@tool(name="Flood", capability="Big result", signature="Flood(megabytes)")
+def flood(megabytes: int = 100) -> str:
+    return "x" * (megabytes << 20)
+
+
+@tool(name="Exit", capability="Quitter", signature="Exit(code)")
+def exit_(code: int = 3) -> str:
+    os._exit(code)
+
+
+@tool(name="Raise", capability="Bug", signature="Raise()")
+def raise_() -> str:
+    raise ValueError("something broke")
+
+
+@tool(name="Refuse", capability="Refuser", signature="Refuse()")
+def refuse() -> str:
+    raise ToolFailure("that input is not allowed", "refused")
+
+
+class Counter(Tool):
+    """A stateful tool: setup() runs once per worker; run() counts calls in this worker."""
+
+    name = "Count"
+    capability = "Counter"
+    signature = "Count()"
+
+    def setup(self) -> None:
+        self.calls = 0
+        self.setups = getattr(self, "setups", 0) + 1
+
+    def run(self) -> ToolResult:
+        self.calls += 1
+        return ToolResult.lines([f"calls = {self.calls}", f"setups = {self.setups}"])
+
+
+ALL = [echo, pid, sleep, spin, alloc, connect, raw_connect, fetch, shout, flood, exit_, raise_,
+       refuse, Counter]
+
+
+@tool(name="Meet", capability="Rendezvous", signature="Meet(directory, count)")
+def meet(directory: str, count: int = 2) -> str:
+    """Wait (up to 5 s) until `count` calls have arrived: proves calls run at the same time."""
+    open(os.path.join(directory, str(os.getpid())), "w").close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if len(os.listdir(directory)) >= count:
+            return "met"
+        time.sleep(0.005)
+    return "alone"
+
+
+ALL.append(meet)

@@ -1,0 +1,468 @@
+"""SandboxPool: the agent's handle on a warm pool of sandboxed worker processes.
+
+A call takes an idle worker, sends it one JSON frame and waits for one back with a deadline.
+Wall time is enforced here, from outside: when the deadline passes the worker is SIGKILLed
+through its pidfd and replaced, so a tool stuck in C code cannot ignore it. A worker that dies
+mid-call (os._exit, a signal, RLIMIT_CPU) is replaced too, and the zygote's exit report says
+which limit was hit. Workers of tools that declared `network=True` are a separate, lazily
+started kind without the network block.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from pydantic import ValidationError
+
+from tools.errors import SandboxError
+from tools.registry import Registry
+from tools.result import ErrorKind, ToolResult
+from tools.sandbox import isolation, protocol
+from tools.sandbox.limits import Limits
+from tools.sandbox.zygote import BOOTSTRAP
+
+# Environment of the zygote and so of every worker: one thread per numeric library (threads
+# multiply address space under RLIMIT_AS) and few malloc arenas.
+_WORKER_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_MAX_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "2",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+_EXIT_REPORT_WAIT_S = 1.0
+
+
+class _Worker:
+    __slots__ = ("pid", "pidfd", "sock", "network", "ready")
+
+    def __init__(self, pid: int, pidfd: int | None, sock: socket.socket, network: bool) -> None:
+        self.pid = pid
+        self.pidfd = pidfd
+        self.sock = sock
+        self.network = network
+        self.ready = False
+
+    def kill(self) -> None:
+        try:
+            if self.pidfd is not None:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, OSError):
+            pass
+
+    def close(self) -> None:
+        self.sock.close()
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
+
+
+class SandboxPool:
+    """Runs tool calls in pre-forked, confined worker processes; use it as a context manager.
+
+    `workers` is the number of warm workers for offline tools (and the most started for
+    network tools). `isolation` is "auto" (network namespace, else seccomp, else none), or a
+    mechanism to insist on; the environment variable MOSS_SANDBOX_ISOLATION overrides it.
+    """
+
+    def __init__(
+        self,
+        registry: Registry,
+        workers: int = 2,
+        limits: Limits = Limits(),
+        *,
+        isolation: str = "auto",
+    ) -> None:
+        if workers < 1:
+            raise ValueError("a SandboxPool needs at least one worker")
+        self.registry = registry
+        self.workers = workers
+        self.limits = limits
+        self._cond = threading.Condition()
+        self._idle: dict[bool, deque[_Worker]] = {False: deque(), True: deque()}
+        self._live: dict[bool, int] = {False: 0, True: 0}
+        self._all: dict[int, _Worker] = {}
+        self._pending: dict[int, tuple[bool, socket.socket]] = {}
+        self._exits: dict[int, dict[str, Any]] = {}
+        self._spawn_error: str | None = None
+        self._ids = itertools.count(1)
+        self._closed = False
+        self._zygote_gone = False
+        self._executor: ThreadPoolExecutor | None = None
+        self._send_lock = threading.Lock()
+        self._specs = {e.tool.name: e.spec for e in registry.entries() if e.spec}
+        # Every process of this pool carries it in its environment, to find strays by.
+        self.token = f"{os.getpid()}-{id(self):x}-{time.monotonic_ns():x}"
+        self._start_zygote(isolation)
+        with self._cond:
+            for _ in range(workers):
+                self._request_spawn(False)
+
+    # --- public ---------------------------------------------------------------------------
+
+    @property
+    def network_isolation(self) -> str:
+        """The mechanism keeping offline tools off the network: netns, seccomp or none."""
+        return self._isolation
+
+    @property
+    def network_isolation_description(self) -> str:
+        return isolation.describe(self._isolation)
+
+    @property
+    def zygote_pid(self) -> int:
+        return self._zygote.pid
+
+    def worker_pids(self, network: bool | None = None) -> list[int]:
+        """Pids of the started workers (all, or only the network / offline kind)."""
+        with self._cond:
+            return sorted(p for p, w in self._all.items() if network in (None, w.network))
+
+    def warm(self, timeout: float = 30.0) -> None:
+        """Block until every offline worker is started and set up (pools warm up async)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._live[False] < self.workers or any(
+                net is False for net, _ in self._pending.values()
+            ):
+                if self._closed or self._zygote_gone or time.monotonic() > deadline:
+                    raise SandboxError(f"the sandbox did not warm up within {timeout} s")
+                if self._live[False] < self.workers:
+                    self._request_spawn(False)
+                self._cond.wait(0.1)
+            cold = [w for w in self._idle[False] if not w.ready]
+            for worker in cold:
+                self._idle[False].remove(worker)
+        for worker in cold:
+            failure = self._await_ready(worker)
+            if failure is not None:
+                raise SandboxError(f"a sandbox worker failed to start: {failure.error}")
+            with self._cond:
+                self._idle[False].append(worker)
+                self._cond.notify_all()
+
+    def run(self, tool: str, args: Sequence[str]) -> ToolResult:
+        """Run one call in a worker; never raises for anything the tool or the model did."""
+        started = time.perf_counter()
+        result = self._run(tool, tuple(args))
+        return result.with_elapsed(time.perf_counter() - started)
+
+    def run_many(self, calls: Sequence[tuple[str, Sequence[str]]]) -> list[ToolResult]:
+        """Run the calls of one Commands segment in parallel; results keep the calls' order."""
+        if len(calls) <= 1:
+            return [self.run(t, a) for t, a in calls]
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=2 * self.workers, thread_name_prefix="moss-sandbox"
+            )
+        return list(self._executor.map(lambda call: self.run(call[0], call[1]), calls))
+
+    def close(self) -> None:
+        """Kill every worker and the zygote, and wait until all of them are reaped."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            workers = list(self._all.values())
+            self._cond.notify_all()
+        for worker in workers:
+            worker.kill()
+        try:
+            with self._send_lock:
+                self._ctrl.send(json.dumps({"type": "shutdown"}).encode())
+        except OSError:
+            pass
+        try:
+            self._zygote.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._zygote.kill()
+            self._zygote.wait()
+        self._ctrl.close()
+        self._reader.join(timeout=5)
+        for worker in workers:
+            worker.close()
+        for _, sock in self._pending.values():
+            sock.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
+
+    def __enter__(self) -> SandboxPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True):
+            try:
+                self.close()
+            except Exception:  # noqa: BLE001 -- interpreter shutdown
+                pass
+
+    # --- start-up -------------------------------------------------------------------------
+
+    def _start_zygote(self, preference: str) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(os.environ, **_WORKER_ENV, MOSS_SANDBOX_POOL=self.token)
+        search_path = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
+        self._zygote = subprocess.Popen(
+            [sys.executable, "-c", BOOTSTRAP, str(theirs.fileno()), json.dumps(search_path)],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
+        theirs.close()
+        self._ctrl = ours
+        ours.send(json.dumps({"specs": self._specs, "isolation": preference}).encode())
+        ours.settimeout(max(60.0, self.limits.startup_s))
+        try:
+            hello = json.loads(ours.recv(1 << 20) or b"{}")
+        except (OSError, ValueError) as exc:
+            hello = {"type": "error", "error": f"no answer from the sandbox zygote ({exc})"}
+        ours.settimeout(None)
+        if hello.get("type") != "hello":
+            self._zygote.kill()
+            self._zygote.wait()
+            ours.close()
+            raise SandboxError(
+                "the sandbox could not start: "
+                + hello.get("error", "its zygote process exited (see the error above)")
+            )
+        self._isolation = hello["isolation"]
+        self.load_errors: dict[str, str] = hello["load_errors"]
+        if self._isolation == isolation.NONE:
+            warnings.warn(
+                "sandboxed tools are NOT cut off from the network here: neither network "
+                "namespaces nor seccomp are available",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        self._reader = threading.Thread(
+            target=self._read_zygote, name="moss-sandbox-zygote", daemon=True
+        )
+        self._reader.start()
+
+    def _request_spawn(self, network: bool) -> None:
+        """Ask the zygote for one more worker (call with the lock held); it arrives async."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        request_id = next(self._ids)
+        self._pending[request_id] = (network, ours)
+        self._live[network] += 1
+        message = {
+            "type": "spawn",
+            "id": request_id,
+            "network": network,
+            "memory_bytes": self.limits.memory_bytes,
+        }
+        try:
+            with self._send_lock:
+                socket.send_fds(self._ctrl, [json.dumps(message).encode()], [theirs.fileno()])
+        except OSError as exc:
+            self._pending.pop(request_id)
+            self._live[network] -= 1
+            ours.close()
+            self._spawn_error = f"the sandbox zygote is gone ({exc})"
+        finally:
+            theirs.close()
+
+    def _read_zygote(self) -> None:
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self._ctrl, 1 << 16, 2)
+            except OSError:
+                data, fds = b"", []
+            if not data:
+                break
+            message = json.loads(data)
+            with self._cond:
+                kind = message["type"]
+                if kind == "spawned":
+                    network, sock = self._pending.pop(message["id"])
+                    worker = _Worker(message["pid"], fds[0] if fds else None, sock, network)
+                    if self._closed:
+                        worker.kill()
+                        worker.close()
+                        continue
+                    self._all[worker.pid] = worker
+                    self._idle[network].append(worker)
+                    self._spawn_error = None
+                elif kind == "spawn_failed":
+                    network, sock = self._pending.pop(message["id"])
+                    sock.close()
+                    self._live[network] -= 1
+                    self._spawn_error = f"could not start a worker: {message['error']}"
+                elif kind == "exited":
+                    self._exits[message["pid"]] = message
+                    if len(self._exits) > 256:  # reports nobody waited for
+                        self._exits.pop(next(iter(self._exits)))
+                self._cond.notify_all()
+        with self._cond:
+            self._zygote_gone = True
+            self._cond.notify_all()
+
+    # --- one call -------------------------------------------------------------------------
+
+    def _run(self, name: str, args: tuple[str, ...]) -> ToolResult:
+        if not self.registry.is_enabled(name):
+            enabled = ", ".join(e.tool.name for e in self.registry.entries() if e.enabled)
+            return ToolResult.failure(
+                ErrorKind.UNKNOWN_TOOL,
+                f"no enabled tool named {name!r} (enabled: {enabled or 'none'})",
+            )
+        if name not in self._specs:
+            return ToolResult.failure(
+                ErrorKind.UNKNOWN_TOOL,
+                f"{name} cannot run in the sandbox: it has no import path (defined in __main__ "
+                f"or inside a function) or was registered after the pool started",
+            )
+        network = bool(self.registry.get(name).network)
+        worker = self._acquire(network)
+        if isinstance(worker, ToolResult):
+            return worker
+        if not worker.ready:
+            failure = self._await_ready(worker)
+            if failure is not None:
+                return failure
+        result = self._call(worker, name, args)
+        with self._cond:
+            if worker.pid in self._all and not self._closed:
+                self._idle[network].append(worker)
+                self._cond.notify_all()
+        return result
+
+    def _acquire(self, network: bool) -> _Worker | ToolResult:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise SandboxError("this SandboxPool is closed; create a new one")
+                idle = self._idle[network]
+                if idle:  # last in, first out: keep the hottest worker busy
+                    return idle.pop()
+                if self._zygote_gone:
+                    return ToolResult.failure(
+                        ErrorKind.CRASHED,
+                        "the sandbox's zygote process is gone; create a new SandboxPool",
+                    )
+                if self._spawn_error and not self._pending:
+                    error, self._spawn_error = self._spawn_error, None
+                    return ToolResult.failure(ErrorKind.CRASHED, error)
+                if self._live[network] < self.workers:
+                    self._request_spawn(network)
+                self._cond.wait(timeout=1.0)
+
+    def _await_ready(self, worker: _Worker) -> ToolResult | None:
+        deadline = time.monotonic() + self.limits.startup_s
+        try:
+            message = protocol.recv(worker.sock, deadline, cap=1 << 20)
+        except protocol.Timeout:
+            self._discard(worker, kill=True)
+            return ToolResult.failure(
+                ErrorKind.TIMEOUT,
+                f"a sandbox worker did not finish tool set-up within {self.limits.startup_s} s",
+            )
+        except (protocol.Closed, protocol.TooLarge, OSError, ValueError):
+            self._discard(worker, kill=True)
+            return ToolResult.failure(ErrorKind.CRASHED, "a sandbox worker died while starting")
+        if message.get("type") != "ready":
+            self._discard(worker, kill=True)
+            return ToolResult.failure(
+                ErrorKind.CRASHED, f"a sandbox worker could not start: {message.get('error')}"
+            )
+        worker.ready = True
+        return None
+
+    def _call(self, worker: _Worker, name: str, args: tuple[str, ...]) -> ToolResult:
+        limits = self.limits
+        request = {
+            "type": "call",
+            "tool": name,
+            "args": list(args),
+            "cpu_s": limits.cpu_s,
+            "output_bytes": limits.output_bytes,
+        }
+        # JSON may escape every character of the result as \uXXXX, hence the factor.
+        cap = 6 * limits.output_bytes + 65536
+        deadline = time.monotonic() + limits.wall_s
+        try:
+            protocol.send(worker.sock, request)
+            reply = protocol.recv(worker.sock, deadline, cap)
+        except protocol.Timeout:
+            self._discard(worker, kill=True)
+            return ToolResult.failure(
+                ErrorKind.TIMEOUT,
+                f"{name} did not finish within {limits.wall_s:g} s of wall time; its worker "
+                f"was killed and replaced",
+            )
+        except protocol.TooLarge as exc:
+            self._discard(worker, kill=True)
+            return ToolResult.failure(
+                ErrorKind.OUTPUT,
+                f"{name} sent a {exc.size}-byte reply, over the output limit; its worker was "
+                f"killed and replaced",
+            )
+        except (protocol.Closed, OSError, ValueError):
+            return self._died(worker, name)
+        try:
+            return ToolResult.model_validate(reply["result"])
+        except (ValidationError, KeyError, TypeError):
+            self._discard(worker, kill=True)
+            return ToolResult.failure(ErrorKind.CRASHED, f"{name}: malformed reply from worker")
+
+    def _died(self, worker: _Worker, name: str) -> ToolResult:
+        """The worker vanished mid-call: wait for the zygote's report and say why."""
+        deadline = time.monotonic() + _EXIT_REPORT_WAIT_S
+        with self._cond:
+            while worker.pid not in self._exits and not self._zygote_gone:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            report = self._exits.pop(worker.pid, None)
+        self._discard(worker, kill=True)
+        if report is None:
+            return ToolResult.failure(ErrorKind.CRASHED, f"{name}: its worker died")
+        sig, code, cpu = report["signal"], report["code"], report["cpu_s"]
+        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= self.limits.cpu_s):
+            return ToolResult.failure(
+                ErrorKind.CPU,
+                f"{name} used more than {self.limits.cpu_s:g} s of CPU time; its worker was "
+                f"stopped and replaced",
+            )
+        if sig is not None:
+            how = f"was killed by signal {signal.Signals(sig).name}"
+        else:
+            how = f"exited with status {code} (os._exit, sys.exit in a thread, or a crash)"
+        return ToolResult.failure(
+            ErrorKind.CRASHED, f"{name}: its worker {how}; the worker was replaced"
+        )
+
+    def _discard(self, worker: _Worker, *, kill: bool) -> None:
+        """Forget a worker (killing it if asked) and start its replacement."""
+        if kill:
+            worker.kill()
+        with self._cond:
+            if self._all.pop(worker.pid, None) is not None:
+                self._live[worker.network] -= 1
+            if not self._closed and not self._zygote_gone:
+                if worker.network or self._live[False] < self.workers:
+                    self._request_spawn(worker.network)
+            self._cond.notify_all()
+        worker.close()
