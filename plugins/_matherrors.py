@@ -1,0 +1,24 @@
+"""Errors of the Calculate and Solve plugins' pure cores.
+
+The cores stay free of the SDK so they can be tested and benchmarked without a sandbox; the
+tool wrappers turn these into `ToolFailure` with the matching `ErrorKind`. Every message says
+what was wrong with the input and, where there is one, what to write instead.
+"""
+
+from __future__ import annotations
+
+
+class MathError(ValueError):
+    """Input the calculator or solver refuses: unparseable, unsafe or outside the limits."""
+
+    kind: str = "refused"
+
+
+class TooLarge(MathError):
+    """The input or its result would exceed a size limit (digits, depth, degree, unknowns)."""
+
+
+class NoSolution(MathError):
+    """The input was understood and worked on, and there is nothing to report."""
+
+    kind = "no_result"
