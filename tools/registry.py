@@ -83,7 +83,7 @@ class Registry:
         if not any(dist == BUILTIN_DISTRIBUTION for dist, _, _ in found):
             found += [(BUILTIN_DISTRIBUTION, n, v) for n, v in BUILTINS.items()]
         # Built-ins first, then distributions by name: a clash is resolved the same way always.
-        found.sort(key=lambda k: (k[0] != BUILTIN_DISTRIBUTION, k[0].lower(), k[1]))
+        found.sort(key=lambda k: (k[0] != BUILTIN_DISTRIBUTION, k[0].lower()))  # stable
         for dist, name, value in found:
             registry._load_entry_point(dist, name, value)
         return registry

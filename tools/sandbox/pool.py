@@ -159,10 +159,16 @@ class SandboxPool:
                 self._cond.notify_all()
 
     def run(self, tool: str, args: Sequence[str]) -> ToolResult:
-        """Run one call in a worker; never raises for anything the tool or the model did."""
+        """Run one call in a worker; never raises for anything the tool or the model did.
+
+        `elapsed_s` is the call's own time in its worker, from request to reply (or kill),
+        not the wait for a free or still-starting worker.
+        """
         started = time.perf_counter()
         result = self._run(tool, tuple(args))
-        return result.with_elapsed(time.perf_counter() - started)
+        if result.elapsed_s is None:  # failed before reaching a worker
+            result = result.with_elapsed(time.perf_counter() - started)
+        return result
 
     def run_many(self, calls: Sequence[tuple[str, Sequence[str]]]) -> list[ToolResult]:
         """Run the calls of one Commands segment in parallel; results keep the calls' order."""
@@ -390,6 +396,11 @@ class SandboxPool:
         return None
 
     def _call(self, worker: _Worker, name: str, args: tuple[str, ...]) -> ToolResult:
+        started = time.perf_counter()
+        result = self._exchange(worker, name, args)
+        return result.with_elapsed(time.perf_counter() - started)
+
+    def _exchange(self, worker: _Worker, name: str, args: tuple[str, ...]) -> ToolResult:
         limits = self.limits
         request = {
             "type": "call",

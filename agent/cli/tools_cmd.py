@@ -1,0 +1,63 @@
+"""`moss-agent tools`: what tools are installed, where they come from, what protects them."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from tools import Registry
+from tools.sandbox import describe_isolation
+from tools.sandbox.isolation import probe
+
+
+@click.group()
+def tools() -> None:
+    """Inspect the tool plugins (built-in and third-party)."""
+
+
+@tools.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the tools as JSON.")
+def list_tools(as_json: bool) -> None:
+    """Name, capability, signature, source distribution and state of every tool.
+
+    The last line says which network isolation keeps the offline tools off the network here.
+    """
+    registry = Registry.discover()
+    try:
+        mechanism = probe()
+    except (OSError, ValueError) as exc:
+        mechanism = f"unavailable ({exc})"
+    rows = [
+        {
+            "name": e.tool.name,
+            "capability": e.tool.capability,
+            "signature": e.tool.signature,
+            "source": e.source,
+            "enabled": e.enabled,
+            "network": bool(e.tool.network),
+        }
+        for e in registry.entries()
+    ]
+    if as_json:
+        payload = {
+            "tools": rows,
+            "network_isolation": mechanism,
+            "warnings": [w.model_dump() for w in registry.warnings],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    headers = ["NAME", "CAPABILITY", "SIGNATURE", "SOURCE", "ENABLED", "NETWORK"]
+    table = [headers] + [
+        [r["name"], r["capability"], r["signature"], r["source"],
+         "yes" if r["enabled"] else "no", "allowed" if r["network"] else "blocked"]
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    if not rows:
+        click.echo("(no tools installed)")
+    click.echo(f"\nNetwork isolation: {describe_isolation(mechanism)}")
+    for warning in registry.warnings:
+        click.echo(f"warning: {warning.message}", err=True)
