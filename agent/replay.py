@@ -24,7 +24,7 @@ from agent.errors import ParseError
 from agent.wire.conversation import SEGMENT_KEYS, Conversation, Turn
 
 #: Files larger than this are reported as unreadable instead of loaded (a recording is ~10 KB).
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 class TurnCheck(Protocol):

@@ -26,8 +26,8 @@ from agent.wire.call import Call
 from agent.wire.tags import COMMANDS, EOC, NONE
 from agent.wire.warnings import ParseWarning, WarningKind
 
-#: Longer Commands segments are cut here (with a `truncated` warning); a real one is < 1 KB.
-MAX_CHARS = 65_536
+#: Longer Commands segments are cut here (with a `truncated` warning); a real one is under 1 KB.
+MAX_CHARS = 32_768
 #: Calls past this many are dropped (with a `too_many_calls` warning); MOSS writes at most ~10.
 MAX_CALLS = 64
 #: Warnings past this many are folded into one `too_many_warnings`.
