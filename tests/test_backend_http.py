@@ -474,6 +474,16 @@ def test_real_server_length_and_eos(llama_server: str) -> None:
 def test_real_server_rejects_an_overlong_prompt(llama_server: str) -> None:
     with HttpBackend(llama_server, "default") as backend:
         backend.reset("word " * 6000)
-        with pytest.raises(BackendError, match="HTTP 4|HTTP 5"):
+        with pytest.raises(BackendError, match="without streaming.*HTTP 400.*context"):
             run(backend, [], max_new_tokens=4)
         assert backend.transcript == "word " * 6000
+
+
+@pytest.mark.slow
+def test_real_server_tells_which_stop_string_ended_it(llama_server: str) -> None:
+    question = PROMPT.replace("List three prime numbers, one per line.", "What is the capital of France? Answer in one sentence.")
+    with HttpBackend(llama_server, "default") as backend:
+        backend.reset(question)
+        text, end = run(backend, ["\n", "Paris", "<eom>"])
+        assert end.reason == "stop" and end.stop == "Paris"
+        assert backend.transcript == question + "".join(text) + "Paris"

@@ -192,10 +192,12 @@ class HttpBackend:
         vllm_stop: Any = None
         has_stop_reason = False
         received = 0
+        events = 0
         try:
             response = self._open(body, deadline)
             try:
                 for event in self._events(response, deadline):
+                    events += 1
                     if event is None:  # the deadline passed while streaming
                         finish = "deadline"
                         break
@@ -221,6 +223,9 @@ class HttpBackend:
                     if scanner.stopped or finish is not None:
                         break
                 else:
+                    if finish is None and events == 0:
+                        response.close()
+                        raise BackendError(self._diagnose_empty_stream(body, deadline))
                     if finish is None:
                         raise BackendError(
                             f"the stream from {self.url} ended after {received} characters "
@@ -281,6 +286,21 @@ class HttpBackend:
             prompt_tokens=int(usage.get("prompt_tokens") or 0),
             seconds=time.monotonic() - started,
         )
+
+    def _diagnose_empty_stream(self, body: dict[str, Any], deadline: float | None) -> str:
+        """Why a server closed a stream without a single event: ask again without streaming.
+
+        Some servers (llama-cpp-python's among them) validate the request only once the stream
+        has started, so an over-long prompt yields an empty 200 stream; the same request
+        without streaming gets the server's real answer, typically a 400 with its message.
+        """
+        problem = f"{self.url} closed the stream without sending anything"
+        try:
+            response = self._open({**body, "stream": False}, deadline)
+        except BackendError as exc:
+            return f"{problem}; asked again without streaming: {exc}"
+        response.close()
+        return f"{problem}, and answers normally without streaming; check the server's log, then retry"
 
     def _which_stop(
         self,
@@ -360,6 +380,10 @@ class HttpBackend:
                     f"cannot connect to {self.url} ({exc or type(exc).__name__}); "
                     "is the server running and is --base-url right?"
                 )
+            except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
+                # A pooled connection the server had already dropped, typically; nothing was
+                # received, and a completion has no side effects, so asking again is safe.
+                problem = f"the connection to {self.url} broke before an answer ({exc or type(exc).__name__})"
             except httpx.TimeoutException as exc:
                 raise BackendError(
                     f"{self.url} did not answer within {timeout:g} s ({type(exc).__name__}); "
