@@ -1,0 +1,26 @@
+"""The Weekday tool, run through moss-agent's real sandbox as the runtime will run it."""
+
+import pytest
+
+from moss_weekday import weekday
+
+
+@pytest.fixture(scope="session")
+def moss_tools():
+    return [weekday]
+
+
+def test_a_leap_day(moss_sandbox):
+    run = moss_sandbox.run('Weekday("2024-02-29")')
+    assert run.text == 'Weekday("2024-02-29") => Thursday'
+
+
+def test_two_calls_in_one_segment(moss_sandbox):
+    run = moss_sandbox.run('Weekday("1969-07-20"), Weekday("2000-01-01")')
+    assert run.text == 'Weekday("1969-07-20") => Sunday\nWeekday("2000-01-01") => Saturday'
+
+
+def test_not_a_date_is_no_result(moss_sandbox):
+    result = moss_sandbox.call("Weekday", "next Tuesday")
+    assert result.render_body() == " No result."
+    assert result.error.kind.value == "invalid_args"
