@@ -55,7 +55,7 @@ MAX_UNKNOWNS = 10
 MAX_EQUATIONS = 10
 MAX_DEGREE = 32
 MAX_EXPONENT = 1000
-SOLVE_SECONDS = 1.5
+SOLVE_SECONDS = 1.2
 """Time budget for sympy inside the worker; hostile input is refused long before this."""
 
 _FUNCTIONS = {

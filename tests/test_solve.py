@@ -143,7 +143,7 @@ def test_time_budget_interrupts_sympy() -> None:
     start = time.monotonic()
     with pytest.raises(TooLarge, match="longer than"):
         solve_lines("sin(x)+x^3*cos(x)^2=exp(x)*x")
-    assert time.monotonic() - start < 5  # the budget is 1.5 s; loose on a busy machine
+    assert time.monotonic() - start < 5  # the budget is 1.2 s; loose on a busy machine
 
 
 def test_render_value_forms() -> None:
