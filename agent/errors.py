@@ -17,3 +17,7 @@ class ModelAssetError(MossAgentError):
 
 class BackendError(MossAgentError):
     """A model backend failed (load, generation, server); the message names the cause."""
+
+
+class ConfigurationError(MossAgentError):
+    """The agent was asked for something that does not exist (a tool, a backend, a file)."""

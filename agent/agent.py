@@ -1,0 +1,214 @@
+"""The library's front door: `Agent` answers questions, `Session` holds a conversation.
+
+An Agent owns one model backend, one sandbox pool and the prompt prefix built from its tools.
+The backend holds one transcript (and one KV cache), so the agent moves it between
+conversations by rewinding to the longest shared prefix and appending the rest: independent
+questions reuse the cached meta instruction and examples; a session resumes its own history.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from agent.backends.base import Backend
+from agent.errors import ConfigurationError
+from agent.events import Event, TurnDone, TurnResult
+from agent.format import Call
+from agent.loop import TurnLimits, TurnLoop, render_turn_text
+from agent.prompt import ToolInfo, build_prefix
+from tools import Limits, Registry, SandboxPool, ToolResult
+
+
+class Agent:
+    """A MOSS-style agent: `Agent().run("What is 347*29?").reply`.
+
+    `model` is a Backend instance, a path (a GGUF file or a model directory), or None for the
+    embedded default model; `backend` picks how a path or name is served ("transformers",
+    "llamacpp", "http"). `tools` names the tools to enable (default: every registered tool
+    that is available). Model and sandbox start on first use, so constructing is cheap.
+    """
+
+    def __init__(
+        self,
+        model: Backend | str | None = None,
+        tools: Sequence[str] | None = None,
+        *,
+        backend: str = "transformers",
+        limits: TurnLimits | None = None,
+        tool_limits: Limits | None = None,
+        few_shot: bool | None = None,
+        registry: Registry | None = None,
+        workers: int = 2,
+        progress: bool = False,
+        backend_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.limits = limits or TurnLimits()
+        self.registry = registry or Registry.discover()
+        if tools is not None:
+            _enable_only(self.registry, tools)
+        self._model = model
+        self._backend_kind = backend
+        self._backend_options = backend_options or {}
+        self._backend: Backend | None = model if isinstance(model, Backend) else None
+        self._few_shot = few_shot
+        self._tool_limits = tool_limits or Limits()
+        self._workers = workers
+        self._progress = progress
+        self._pool: SandboxPool | None = None
+        self._lock = threading.RLock()
+        self._prefix: str | None = None
+
+    # -- resources ---------------------------------------------------------------------------
+    @property
+    def backend(self) -> Backend:
+        with self._lock:
+            if self._backend is None:
+                from agent.backends import create_backend
+
+                self._backend = create_backend(
+                    self._backend_kind, self._model, progress=self._progress, **self._backend_options
+                )
+            return self._backend
+
+    @property
+    def model_name(self) -> str:
+        return getattr(self.backend, "model_name", None) or self.backend.name
+
+    @property
+    def tools(self) -> list[ToolInfo]:
+        """The tools the model is told about: enabled and able to answer now (Search, for
+        one, is off until it has an index or a server)."""
+        return [
+            ToolInfo(name=e.tool.name, capability=e.tool.capability, signature=e.tool.signature)
+            for e in self.registry.entries()
+            if e.enabled and _available(e.tool)
+        ]
+
+    @property
+    def prefix(self) -> str:
+        """The meta instruction (and examples for a non-MOSS model) every conversation starts with."""
+        if self._prefix is None:
+            few_shot = self._few_shot
+            if few_shot is None:
+                few_shot = "moss" not in self.model_name.lower()
+            self._prefix = build_prefix(self.tools, few_shot=few_shot)
+        return self._prefix
+
+    def _run_calls(self, calls: list[Call]) -> list[ToolResult]:
+        with self._lock:
+            if self._pool is None:
+                self._pool = SandboxPool(self.registry, workers=self._workers, limits=self._tool_limits)
+        return self._pool.run_many([(c.tool, c.args) for c in calls])
+
+    def close(self) -> None:
+        """Stop the sandbox workers and let the model go; the agent can start them again."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+            close = getattr(self._backend, "close", None)
+            if close is not None and not isinstance(self._model, Backend):
+                close()
+                self._backend = None
+
+    def __enter__(self) -> Agent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- answering ---------------------------------------------------------------------------
+    def session(self) -> Session:
+        """A conversation that keeps its history (and, while it is the active one, its cache)."""
+        return Session(self)
+
+    def run(self, text: str) -> TurnResult:
+        """Answer one independent question (no history)."""
+        return Session(self).run(text)
+
+    def stream(self, text: str) -> Iterator[Event]:
+        """The events of answering one independent question, as they happen."""
+        return Session(self).stream(text)
+
+    def _activate(self, history: str) -> None:
+        """Make the backend's transcript `prefix + history`, reusing whatever it shares."""
+        backend = self.backend
+        desired = self.prefix + history
+        current = backend.transcript
+        common = _common_prefix(current, desired)
+        if common == 0 and current:
+            backend.reset(desired)
+            return
+        if common < len(current):
+            backend.rewind(len(current) - common)
+        if common < len(desired):
+            backend.append(desired[common:])
+
+
+class Session:
+    """A multi-turn conversation with one agent; `run`/`stream` as on `Agent`."""
+
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+        self.turns: list[TurnResult] = []
+
+    @property
+    def history_text(self) -> str:
+        return "".join(render_turn_text(t) for t in self.turns)
+
+    def stream(self, text: str) -> Iterator[Event]:
+        agent = self.agent
+        with agent._lock:
+            agent._activate(self.history_text)
+            loop = TurnLoop(
+                agent.backend,
+                agent._run_calls,
+                limits=agent.limits,
+                known_tools=[t.name for t in agent.tools],
+                model_name=agent.model_name,
+            )
+            for event in loop.run(text):
+                if isinstance(event, TurnDone):
+                    self.turns.append(event.result)
+                yield event
+
+    def run(self, text: str) -> TurnResult:
+        result: TurnResult | None = None
+        for event in self.stream(text):
+            if isinstance(event, TurnDone):
+                result = event.result
+        assert result is not None  # the loop always ends with TurnDone
+        return result
+
+    def reset(self) -> None:
+        self.turns.clear()
+
+
+def _enable_only(registry: Registry, names: Sequence[str]) -> None:
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        known = ", ".join(registry.names()) or "none"
+        raise ConfigurationError(f"no tool named {', '.join(unknown)} is registered (known: {known})")
+    for name in registry.names():
+        (registry.enable if name in names else registry.disable)(name)
+
+
+def _available(tool: object) -> bool:
+    check = getattr(tool, "is_available", None)
+    return bool(check()) if callable(check) else True
+
+
+def _common_prefix(a: str, b: str) -> int:
+    size = min(len(a), len(b))
+    if a[:size] == b[:size]:
+        return size
+    low, high = 0, size  # binary search on the longest equal prefix
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low

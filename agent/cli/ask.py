@@ -1,0 +1,62 @@
+"""`moss-agent ask "question"`: one answer on stdout, everything else on stderr."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+
+from agent.cli.options import agent_from_options, model_options
+from agent.errors import MossAgentError
+
+
+@click.command()
+@click.argument("question")
+@model_options
+@click.option("--show-thoughts", is_flag=True, help="Also show thoughts, commands and results (on stderr).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole turn (thoughts, calls, results, reply, "
+              "tokens, timings) as JSON instead of streaming the reply.")
+def ask(question: str, show_thoughts: bool, as_json: bool, **options: object) -> None:
+    """Answer QUESTION with the agent, using tools when the model asks for them.
+
+    Only the reply goes to stdout, so scripts can use it; progress, thoughts and warnings go
+    to stderr. Example: moss-agent ask "What is 347 multiplied by 29?"
+    """
+    from agent.events import CommandsIssued, ErrorEvent, ThoughtsDone, TokenEvent, ToolResultEvent, TurnDone, WarningEvent
+
+    err = Console(stderr=True, highlight=False)
+    try:
+        agent = agent_from_options(progress=True, **options)  # type: ignore[arg-type]
+        with agent:
+            reply_started = False
+            for event in agent.stream(question):
+                if isinstance(event, TokenEvent) and event.segment == "reply" and not as_json:
+                    sys.stdout.write(event.text if reply_started else event.text.lstrip())
+                    sys.stdout.flush()
+                    reply_started = True
+                elif isinstance(event, ThoughtsDone) and show_thoughts:
+                    err.print(f"[dim]thoughts: {event.text}[/dim]")
+                elif isinstance(event, CommandsIssued) and show_thoughts:
+                    err.print(f"[dim]commands: {event.text}[/dim]")
+                elif isinstance(event, ToolResultEvent) and show_thoughts:
+                    body = event.result.render_body().strip()
+                    err.print(f"[dim]result: {event.call.text} => {body}[/dim]")
+                elif isinstance(event, WarningEvent) and show_thoughts:
+                    err.print(f"[yellow]warning ({event.kind}): {event.message}[/yellow]")
+                elif isinstance(event, ErrorEvent):
+                    err.print(f"[red]error ({event.kind}): {event.message}[/red]")
+                elif isinstance(event, TurnDone):
+                    turn = event.result
+            if as_json:
+                click.echo(turn.model_dump_json(indent=2))
+            else:
+                sys.stdout.write("\n")
+    except KeyboardInterrupt:
+        err.print("[red]interrupted[/red]")
+        sys.exit(130)
+    except MossAgentError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(1)
+    if not turn.ok:
+        sys.exit(1)

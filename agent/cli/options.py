@@ -1,0 +1,57 @@
+"""Options shared by the commands that talk to a model (`ask`, later `chat`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from agent.backends import BACKENDS
+
+
+def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--model, --backend, --base-url, --tools, --dtype, --max-tokens on one command."""
+    decorators = [
+        click.option("--model", "model", default=None, metavar="PATH_OR_NAME",
+                     help="A GGUF file or model directory (transformers, llamacpp), or the server's "
+                     "model name (http). Default: the embedded Qwen2.5-Coder-0.5B-Instruct."),
+        click.option("--backend", type=click.Choice(BACKENDS), default="transformers", show_default=True,
+                     help="How the model runs: transformers (torch), llamacpp (in process, fast on CPU), "
+                     "http (an OpenAI-compatible /v1/completions server)."),
+        click.option("--base-url", default=None, metavar="URL",
+                     help="The server for --backend http, e.g. http://127.0.0.1:8000/v1. "
+                     "Its API key is read from MOSS_AGENT_API_KEY."),
+        click.option("--tools", "tools", default=None, metavar="NAMES",
+                     help="Comma-separated tools to enable, e.g. Calculate,Solve (default: all available)."),
+        click.option("--dtype", type=click.Choice(["bfloat16", "float32"]), default=None,
+                     help="Weights' dtype for the transformers backend (default: bfloat16, twice as fast on CPU)."),
+        click.option("--max-tokens", type=click.IntRange(1), default=None,
+                     help="Most tokens the reply may have."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def agent_from_options(
+    model: str | None,
+    backend: str,
+    base_url: str | None,
+    tools: str | None,
+    dtype: str | None,
+    max_tokens: int | None,
+    progress: bool = True,
+):
+    """Build an `Agent` from the shared options; imports the heavy parts only now."""
+    from agent.agent import Agent
+    from agent.loop import TurnLimits
+
+    options: dict[str, Any] = {}
+    if base_url:
+        options["base_url"] = base_url
+    if dtype and backend == "transformers":
+        options["dtype"] = dtype
+    limits = TurnLimits(reply_tokens=max_tokens) if max_tokens else None
+    names = [t.strip() for t in tools.split(",") if t.strip()] if tools is not None else None
+    return Agent(model, names, backend=backend, limits=limits, progress=progress, backend_options=options)
