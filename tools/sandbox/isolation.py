@@ -136,10 +136,12 @@ def apply(mechanism: str) -> None:
 def probe(preference: str = "auto") -> str:
     """The strongest mechanism that works here, tried in a forked child (call single-threaded).
 
-    `preference` is "auto" (netns, else seccomp, else none) or one mechanism to insist on;
-    a named mechanism that does not work raises OSError rather than silently weakening.
+    `preference` is "auto" (netns, else seccomp, else none; MOSS_SANDBOX_ISOLATION may name
+    one instead) or one mechanism to insist on; a named mechanism that does not work raises
+    OSError rather than silently weakening.
     """
-    preference = os.environ.get(ENV_OVERRIDE, preference) or "auto"
+    if preference == "auto":  # an explicit choice in code wins over the environment
+        preference = os.environ.get(ENV_OVERRIDE, "").strip() or "auto"
     if preference not in ("auto", *MECHANISMS):
         raise ValueError(
             f"unknown isolation {preference!r} (from {ENV_OVERRIDE} or the caller); "
