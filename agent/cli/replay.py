@@ -18,18 +18,34 @@ from agent.replay import ReplayReport, replay_dir
 @click.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
-def replay(directory: Path, as_json: bool) -> None:
+@click.option(
+    "--run", "run_calls", is_flag=True,
+    help="Also re-run every recorded Calculate and Solve call in the sandbox and compare with "
+    "the recording; exit 1 on a disagreement not on the reviewed list.",
+)
+def replay(directory: Path, as_json: bool, run_calls: bool) -> None:
     """Parse and re-render every MOSS conversation JSON under DIRECTORY, per folder.
 
     Reports turns, turns that round-trip byte-identical, calls per tool and warnings per kind.
     A file that cannot be read is named and skipped; the exit code is then 1.
     """
     report = replay_dir(directory)
-    if as_json:
-        click.echo(report.model_dump_json(indent=2))
+    if not run_calls:
+        if as_json:
+            click.echo(report.model_dump_json(indent=2))
+        else:
+            _print_table(report)
+        raise SystemExit(0 if report.ok else 1)
+    from agent.cli.replay_run import print_run_report, run_report
+
+    ran = run_report(directory)
+    if as_json:  # one JSON document: {"replay": ..., "run": ...}
+        click.echo(f'{{"replay": {report.model_dump_json()}, "run": {ran.model_dump_json()}}}')
     else:
         _print_table(report)
-    raise SystemExit(0 if report.ok else 1)
+        print_run_report(ran)
+    ok = report.ok and not ran.unexplained and not ran.unreadable
+    raise SystemExit(0 if ok else 1)
 
 
 def _counts(counts: dict[str, int]) -> str:
