@@ -14,7 +14,7 @@ from tests import sandbox_tools
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs Linux /proc")
 
-LIMITS = Limits(wall_s=1.0, cpu_s=1.0, memory_bytes=1 << 30, output_bytes=64 * 1024)
+LIMITS = Limits(wall_s=2.0, cpu_s=1.0, memory_bytes=1 << 30, output_bytes=64 * 1024)
 
 
 @pytest.fixture(scope="module")

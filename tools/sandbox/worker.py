@@ -173,11 +173,13 @@ def _call(
                 f"declare network=True",
             )
         return ToolResult.failure(ErrorKind.EXCEPTION, f"{name} raised {_describe(exc)}")
-    size = sum(len(item.encode("utf-8", "replace")) for item in result.items)
+    size = sum(len(item) for item in result.items)  # characters: a lower bound on bytes
+    if size <= output_bytes:
+        size = sum(len(item.encode("utf-8", "replace")) for item in result.items)
     if size > output_bytes:
         return ToolResult.failure(
             ErrorKind.OUTPUT,
-            f"{name} returned {size} bytes, over the {output_bytes}-byte output limit",
+            f"{name} returned at least {size} bytes, over the {output_bytes}-byte output limit",
         )
     return result
 
