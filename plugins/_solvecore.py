@@ -263,7 +263,10 @@ def _solve(eq_parts: list[Part], targets: list[str]) -> list[str]:
     missing = [str(s) for s in wanted if s not in unknowns]
     if missing:
         raise NoSolution(f"{', '.join(missing)} does not appear in the equations")
-    solutions = _complete(_run_solve(exprs, unknowns), unknowns)
+    # Fewer equations than unknowns leave a family of solutions (each equation removes at most
+    # one dimension): say so at once instead of letting sympy build the family.
+    determined = len(exprs) >= len(unknowns)
+    solutions = _complete(_run_solve(exprs, unknowns), unknowns) if determined else []
     if solutions:
         shown = wanted or unknowns
         solutions = _unique([{s: sol[s] for s in shown} for sol in solutions])
