@@ -55,7 +55,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     options = parser.parse_args()
 
-    root = Path(os.environ.get("MOSS_SFT_DIR", Path(__file__).resolve().parents[2] / "shared" / "moss-sft-plugin"))
+    default_root = Path(__file__).resolve().parents[2] / "shared" / "moss-sft-plugin"
+    root = Path(os.environ.get("MOSS_SFT_DIR", default_root))
     workload = recorded_calls(root) if root.is_dir() else FALLBACK
     print(f"workload: {', '.join(f'{len(v)} distinct {k} calls' for k, v in workload.items())}"
           f" ({'recorded' if root.is_dir() else 'built-in'}), {options.rounds} rounds")

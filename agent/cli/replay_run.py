@@ -34,7 +34,8 @@ def print_run_report(report: RunReport) -> None:
         table.add_column(column, justify="left" if column in ("folder", "calls") else "right")
     for f in report.folders:
         calls = ", ".join(f"{tool} {n}" for tool, n in f.calls.items())
-        table.add_row(f.folder, calls, str(f.agreeing), str(f.disagreeing), str(f.reviewed), str(f.unrecorded))
+        counts = (f.agreeing, f.disagreeing, f.reviewed, f.unrecorded)
+        table.add_row(f.folder, calls, *map(str, counts))
     console.print(table)
     for f in report.folders:
         for d in f.disagreements:
