@@ -13,6 +13,10 @@ import click
 # name -> "module:attribute" of a click command, imported on first use.
 SUBCOMMANDS: dict[str, str] = {
     "ask": "agent.cli.ask:ask",
+    "chat": "agent.cli.chat:chat",
+    "logs": "agent.cli.logs:logs",
+    "export": "agent.cli.export:export",
+    "import": "agent.cli.export:import_",
     "call": "agent.cli.call:call",
     "tools": "agent.cli.tools_cmd:tools",
     "replay": "agent.cli.replay:replay",
