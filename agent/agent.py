@@ -83,7 +83,7 @@ class Agent:
         return [
             ToolInfo(name=e.tool.name, capability=e.tool.capability, signature=e.tool.signature)
             for e in self.registry.entries()
-            if e.enabled and _available(e.tool)
+            if e.enabled and e.tool.is_available()
         ]
 
     @property
@@ -193,11 +193,6 @@ def _enable_only(registry: Registry, names: Sequence[str]) -> None:
         raise ConfigurationError(f"no tool named {', '.join(unknown)} is registered (known: {known})")
     for name in registry.names():
         (registry.enable if name in names else registry.disable)(name)
-
-
-def _available(tool: object) -> bool:
-    check = getattr(tool, "is_available", None)
-    return bool(check()) if callable(check) else True
 
 
 def _common_prefix(a: str, b: str) -> int:

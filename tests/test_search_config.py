@@ -74,18 +74,21 @@ def test_meta_instruction_lists_search_as_configured(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The agent's meta instruction says enabled/disabled as the configuration says."""
-    fmt = pytest.importorskip("agent.format")
-    render = getattr(fmt, "render_meta_instruction", None)
-    if render is None:
-        pytest.skip("agent.format.render_meta_instruction is not there yet")
+    from agent import Agent
+    from agent.backends import ScriptedBackend
     from plugins.search import Search
+    from tools import Registry
 
     monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
     monkeypatch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
     monkeypatch.delenv("MOSS_AGENT_SEARCH", raising=False)
-    assert "- Web search: disabled." in render([Search])
+    without_index = Agent(ScriptedBackend([]), registry=Registry([Search]))
+    assert "- Web search: disabled." in without_index.prefix
+    assert [t.name for t in without_index.tools] == []
     make_index(tmp_path, passages=["text"])
-    assert "- Web search: enabled. API: Search(query)" in render([Search])
+    with_index = Agent(ScriptedBackend([]), registry=Registry([Search]))
+    assert "- Web search: enabled. API: Search(query)" in with_index.prefix
+    assert [t.name for t in with_index.tools] == ["Search"]
 
 
 def test_search_is_a_well_formed_tool() -> None:

@@ -58,6 +58,15 @@ class Tool:
     def run(self, *args: Any) -> ToolResult | str:
         raise NotImplementedError(f"{type(self).__name__} must implement run()")
 
+    @classmethod
+    def is_available(cls) -> bool:
+        """Whether the tool can answer now; the runtime lists it as disabled when it cannot.
+
+        Override it for a tool that depends on configuration (Search needs an index or a
+        server): a tool that would always fail should not be offered to the model at all.
+        """
+        return True
+
     # --- what the runtime uses ------------------------------------------------------------
 
     @property

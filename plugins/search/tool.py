@@ -9,19 +9,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tools import ErrorKind, ToolFailure, ToolResult
+from tools import ErrorKind, Tool, ToolFailure, ToolResult
 from plugins.search.config import SearchConfig
 from plugins.search.errors import SearchError
 from plugins.search.providers import Provider, make_provider
 from plugins.search.render import quote
-
-try:  # the SDK's base class; until it is exported Search is a plain class with its surface
-    from tools import Tool as _ToolBase  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the SDK's progress
-    try:
-        from tools.tool import Tool as _ToolBase  # type: ignore[no-redef]
-    except ImportError:
-        _ToolBase = object  # type: ignore[assignment,misc]
 
 MAX_QUERY_CHARS = 500
 
@@ -54,7 +46,7 @@ def search_result(provider: Provider, query: str, config: SearchConfig) -> ToolR
     return ToolResult.snippets([quote(s, config.max_chars) for s in snippets])
 
 
-class Search(_ToolBase):  # type: ignore[misc,valid-type]
+class Search(Tool):
     """Web search over the configured provider: the local index or a SearxNG server."""
 
     name: ClassVar[str] = "Search"
