@@ -23,6 +23,7 @@ from typing import Any
 import torch
 
 from agent.backends.base import FinishReason, GenerationEnd
+from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 from agent.models import DtypeLike, load_pretrained
 
@@ -85,24 +86,51 @@ class TransformersBackend:
 
     def reset(self, text: str = "") -> None:
         """Start a new transcript holding `text`; drops the cache."""
-        self._ids: list[int] = []
-        self._cache = _new_cache(self.model)
-        self._cached = 0  # self._ids[:self._cached] are in the cache
-        self._logits: torch.Tensor | None = None  # next-token logits after the cached ids
-        self._pending = text  # appended, not yet tokenized
         self._transcript = text
+        self._ids: list[int] = []
+        # Where each id's text ends in the transcript (chars), or None when it ends inside a
+        # character or is not known; `rewind` keeps the ids that end at or before its cut.
+        self._ends: list[int | None] = []
+        self._covered = 0  # transcript[:_covered] is what the ids hold; the rest is pending
+        self._cache = _new_cache(self.model)
+        self._cached = 0  # self._ids[:_cached] are in the cache
+        self._logits: torch.Tensor | None = None  # next-token logits after the cached ids
 
     def reset_ids(self, ids: Sequence[int], text: str | None = None) -> None:
-        """Start a new transcript from exact token ids (e.g. a saved session, or a test's
+        """Start a new transcript from exact token ids (a saved session, or a test's
         re-encode); `text` defaults to the ids decoded."""
         self.reset("")
         self._ids = [int(i) for i in ids]
         self._transcript = self._decode(self._ids) if text is None else text
+        self._covered = len(self._transcript)
+        self._ends = [None] * len(self._ids)
+        if self._ends:
+            self._ends[-1] = self._covered
 
     def append(self, text: str) -> None:
         """Add runtime-written text; it is tokenized on its own by the next `generate`."""
-        self._pending += text
         self._transcript += text
+
+    def rewind(self, chars: int) -> None:
+        """Drop the last `chars` characters of the transcript and the cache entries behind them.
+
+        Ids that end at or before the cut are kept (with their cache); text between the last
+        kept id and the cut becomes pending again and is re-tokenized by the next `generate`.
+        """
+        if chars < 0 or chars > len(self._transcript):
+            raise ValueError(
+                f"cannot rewind {chars} characters of a {len(self._transcript)}-character "
+                f"transcript"
+            )
+        cut = len(self._transcript) - chars
+        self._transcript = self._transcript[:cut]
+        if cut >= self._covered:
+            return  # only pending text was dropped
+        keep = len(self._ids)
+        while keep and (self._ends[keep - 1] is None or self._ends[keep - 1] > cut):  # type: ignore[operator]
+            keep -= 1
+        self._truncate(keep)
+        self._covered = self._ends[keep - 1] if keep else 0  # type: ignore[assignment]
 
     @property
     def transcript(self) -> str:
@@ -131,21 +159,19 @@ class TransformersBackend:
         """Continue the transcript (see `Backend.generate`); `temperature`/`top_p` override the
         instance's sampling settings for this call (0 = greedy)."""
         started = time.monotonic()
-        stops = [s for s in stop if s]
-        longest = max((len(s) for s in stops), default=0)
+        scanner = StopScanner(stop)
         temp = self.temperature if temperature is None else temperature
         nucleus = self.top_p if top_p is None else top_p
         self._flush_pending()
         if not self._ids:
             raise BackendError("nothing to continue: reset() or append() some text first")
-        base = len(self._ids)
+        base = len(self._ids)  # gen == self._ids[base:]
+        offset = self._covered  # gen's text starts here in the transcript
         prompt_tokens = base - self._cached
         gen: list[int] = []
         text = ""  # gen decoded
-        emitted = 0  # chars of `text` already yielded
-        searched = 0  # chars of `text` already searched for a stop
+        fed = 0  # chars of `text` given to the scanner (complete characters only)
         reason: FinishReason = "length"
-        hit: str | None = None
         content_end: int | None = None
         try:
             while True:
@@ -161,25 +187,28 @@ class TransformersBackend:
                 if token in self._eos:
                     reason, content_end = "eos", len(text)
                     text = self._decode(gen)
+                    self._ends.append(offset + len(text))
                     break
                 text = self._decode(gen)
-                found = _find_stop(text, stops, max(0, searched - longest + 1))
-                searched = len(text)
-                if found is not None:
-                    pos, hit = found
-                    reason, content_end = "stop", pos
-                    text = self._end_at_stop(base, gen, text, pos + len(hit))
+                complete = len(text.rstrip("\ufffd"))  # U+FFFD: a character still incomplete
+                self._ends.append(offset + len(text) if complete == len(text) else None)
+                piece = scanner.feed(text[fed:complete])
+                fed = complete
+                if scanner.stopped:
+                    reason, content_end = "stop", len(scanner.text)
+                    text = self._end_at_stop(base, offset, gen, text, content_end + len(scanner.stop or ""))
+                if piece:
+                    yield piece
+                if scanner.stopped:
                     break
-                safe = _safe_end(text, stops)
-                if safe > emitted:
-                    yield text[emitted:safe]
-                    emitted = safe
-            content = text if content_end is None else text[:content_end]
-            if len(content) > emitted:
-                yield content[emitted:]
-                emitted = len(content)
+            if content_end is None:  # length or deadline: the held-back tail is content
+                rest = scanner.feed(text[fed:]) + scanner.flush()
+            else:
+                rest = scanner.feed(text[fed:content_end]) + scanner.flush() if reason == "eos" else ""
+            if rest:
+                yield rest
             yield GenerationEnd(
-                reason=reason, text=content, stop=hit if reason == "stop" else None,
+                reason=reason, text=scanner.text, stop=scanner.stop,
                 new_tokens=len(gen), prompt_tokens=prompt_tokens,
                 seconds=time.monotonic() - started,
             )
@@ -187,13 +216,31 @@ class TransformersBackend:
             # Runs on normal end, on close() (GeneratorExit) and on errors: the transcript then
             # holds exactly what the ids hold, whatever was yielded.
             self._transcript += text
+            self._covered = len(self._transcript)
 
     # --- internals ---------------------------------------------------------------------------
 
     def _flush_pending(self) -> None:
-        if self._pending:
-            self._ids.extend(self._encode(self._pending))
-            self._pending = ""
+        """Tokenize the text appended since the last generate, on its own."""
+        pending = self._transcript[self._covered:]
+        if pending:
+            ids, ends = self._encode_with_ends(pending)
+            self._ids.extend(ids)
+            self._ends.extend(None if e is None else self._covered + e for e in ends)
+            self._covered = len(self._transcript)
+
+    def _encode_with_ends(self, text: str) -> tuple[list[int], list[int | None]]:
+        """Ids of `text` and where each ends in it (None where unknown)."""
+        try:
+            enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+            ids = list(enc["input_ids"])
+            ends: list[int | None] = [int(e) for _, e in enc["offset_mapping"]]
+        except (NotImplementedError, KeyError, TypeError):  # a slow tokenizer has no offsets
+            ids = self._encode(text)
+            ends = [None] * len(ids)
+        if ends:
+            ends[-1] = len(text)
+        return ids, ends
 
     def _encode(self, text: str) -> list[int]:
         return list(self.tokenizer.encode(text, add_special_tokens=False))
@@ -202,6 +249,14 @@ class TransformersBackend:
         # Special tokens stay in the text: the transcript shows what the model saw.
         return self.tokenizer.decode(ids, skip_special_tokens=False,
                                      clean_up_tokenization_spaces=False)
+
+    def _truncate(self, keep: int) -> None:
+        """Keep the first `keep` ids; crop the cache to match."""
+        del self._ids[keep:], self._ends[keep:]
+        if self._cached > keep:
+            _crop(self._cache, keep)
+            self._cached = keep
+            self._logits = None
 
     @torch.inference_mode()
     def _advance(self) -> torch.Tensor:
@@ -228,59 +283,32 @@ class TransformersBackend:
         if top_p < 1.0:
             sorted_probs, order = torch.sort(probs, descending=True)
             keep = torch.cumsum(sorted_probs, dim=-1) - sorted_probs < top_p  # keeps >= 1
-            sorted_probs = sorted_probs * keep
-            pick = torch.multinomial(sorted_probs, 1, generator=self._generator)
+            pick = torch.multinomial(sorted_probs * keep, 1, generator=self._generator)
             return int(order[pick])
         return int(torch.multinomial(probs, 1, generator=self._generator))
 
-    def _end_at_stop(self, base: int, gen: list[int], text: str, end: int) -> str:
+    def _end_at_stop(self, base: int, offset: int, gen: list[int], text: str, end: int) -> str:
         """Make the ids end exactly at the stop string's last character; return the new text.
 
         The last token may run past the stop (`<eoc>\\n` as one token). It is dropped and the
-        part of its text that belongs (up to the stop's end) re-tokenized; those ids are not in
-        the cache yet and get prefilled with the next appended text.
+        part of its text that belongs (up to the stop's end) re-tokenized on its own; those ids
+        are not in the cache yet and get prefilled with the next appended text.
         """
         if len(text) == end:
             return text
-        k = len(gen) - 1  # shortest prefix of gen whose text reaches `end`
+        k = len(gen) - 1  # the longest prefix of gen whose text stays short of `end`
         while k > 0 and len(self._decode(gen[:k])) >= end:
             k -= 1
-        kept_text = self._decode(gen[:k])
-        if not text.startswith(kept_text):  # decoding is not prefix-stable here: keep all
+        kept = self._decode(gen[:k])
+        if not text.startswith(kept):  # decoding not prefix-stable here: keep what was made
             return text
-        tail = self._encode(text[len(kept_text):end])
+        tail, tail_ends = self._encode_with_ends(text[len(kept):end])
+        self._truncate(base + k)
         del gen[k:]
         gen.extend(tail)
-        del self._ids[base + k:]
         self._ids.extend(tail)
-        if self._cached > base + k:
-            _crop(self._cache, base + k)
-            self._cached = base + k
-            self._logits = None
-        return self._decode(gen)
-
-
-def _find_stop(text: str, stops: Sequence[str], start: int) -> tuple[int, str] | None:
-    """The earliest stop string in `text[start:]`, as (position, stop)."""
-    best: tuple[int, str] | None = None
-    for s in stops:
-        pos = text.find(s, start)
-        if pos >= 0 and (best is None or pos < best[0]):
-            best = (pos, s)
-    return best
-
-
-def _safe_end(text: str, stops: Sequence[str]) -> int:
-    """How much of `text` can be yielded: hold back a tail that could begin a stop string, and
-    an incomplete UTF-8 character (decoded as U+FFFD until its last byte arrives)."""
-    end = len(text)
-    while end and text[end - 1] == "\ufffd":
-        end -= 1
-    for n in range(min(end, max((len(s) for s in stops), default=1) - 1), 0, -1):
-        tail = text[end - n:end]
-        if any(s.startswith(tail) for s in stops):
-            return end - n
-    return end
+        self._ends.extend(None if e is None else offset + len(kept) + e for e in tail_ends)
+        return text[:end]
 
 
 def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:
@@ -305,7 +333,7 @@ def _new_cache(model: Any) -> Any:
 
 def _cache_kw(model: Any) -> str:
     """transformers 5 renamed the forward's `past_key_values` to `cache` (the old name warns)."""
-    params = inspect.signature(model.forward).parameters
+    params = inspect.signature(type(model).forward).parameters
     return "cache" if "cache" in params else "past_key_values"
 
 
