@@ -193,6 +193,15 @@ def test_server_ignoring_stop_is_cut_at_the_stop_string(scripted: Callable[..., 
     assert body["temperature"] == 0.0 and body["max_tokens"] == 64
 
 
+def test_extra_body_is_sent_but_cannot_override_the_protocol(scripted: Callable[..., Scripted]) -> None:
+    server = scripted(sse("a", finish="length"))
+    backend = backend_for(server, extra_body={"repeat_penalty": 1.0, "prompt": "not this"})
+    backend.reset("T:")
+    run(backend, [])
+    _, body = server.requests[0]
+    assert body["repeat_penalty"] == 1.0 and body["prompt"] == "T:"
+
+
 def test_prompt_is_the_previous_prompt_plus_what_followed(scripted: Callable[..., Scripted]) -> None:
     server = scripted(sse(" x", "<eot>", finish="length"), sse(" y<eom>", finish="length"))
     backend = backend_for(server)
@@ -207,14 +216,36 @@ def test_prompt_is_the_previous_prompt_plus_what_followed(scripted: Callable[...
 
 def test_honoured_stop_is_identified_by_probing(scripted: Callable[..., Scripted]) -> None:
     # The server stopped at a stop string it does not name; the probe shows which one it was.
-    server = scripted(sse("I will search", finish="stop"), completion("<|Commands|>: Search(", "length"))
+    server = scripted(sse("I will search", finish="stop"), sse("<|", "Comm", "ands|>", ": Search(", finish="length"))
     backend = backend_for(server)
     backend.reset("T:")
     pieces, end = run(backend, ["<eot>", "<|Commands|>"])
     assert end.reason == "stop" and end.stop == "<|Commands|>"
     assert backend.transcript == "T:I will search<|Commands|>"
     _, probe = server.requests[1]
-    assert probe["prompt"] == "T:I will search" and "stop" not in probe and probe["stream"] is False
+    assert probe["prompt"] == "T:I will search" and "stop" not in probe
+    assert probe["max_tokens"] == len("<|Commands|>")
+
+
+def test_probe_reads_only_as_far_as_needed(scripted: Callable[..., Scripted]) -> None:
+    # With "\n" and "\n\n" both possible after "\n", one more piece decides; the rest is unread.
+    server = scripted(
+        sse("a", finish="stop"),
+        sse("\n", "x", "<eom>", finish="length"),
+        sse("b", finish="stop"),
+        completion("\n\nmore"),  # a server that ignored stream=true: one JSON body
+    )
+    backend = backend_for(server)
+    _, end = run(backend, ["\n\n", "\n", "<eom>"])
+    assert end.stop == "\n" and backend.transcript == "a\n"
+    _, end = run(backend, ["\n\n", "\n", "<eom>"])
+    assert end.stop == "\n\n" and backend.transcript == "a\nb\n\n"
+
+
+def test_deadline_already_passed_sends_nothing(scripted: Callable[..., Scripted]) -> None:
+    server = scripted(sse("a", finish="length"))
+    _, end = run(backend_for(server), [], deadline=time.monotonic() - 1)
+    assert end.reason == "deadline" and end.text == "" and not server.requests
 
 
 def test_end_of_sequence_is_told_from_a_stop_string(scripted: Callable[..., Scripted]) -> None:

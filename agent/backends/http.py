@@ -45,6 +45,10 @@ _RETRY_STATUS = frozenset({429, 502, 503, 504})
 _DONE: dict[str, Any] = {}  # the `[DONE]` sentinel, compared by identity
 
 
+class _DeadlinePassed(Exception):
+    """The caller's deadline passed while waiting for the server: an end, not an error."""
+
+
 def _server_message(response: httpx.Response) -> str:
     """The server's own explanation from an error response body, as short plain text."""
     try:
@@ -90,7 +94,9 @@ class HttpBackend:
     `base_url` is the server root or its `/v1`; `model` is the name the server knows the model
     by. `timeout` bounds connecting and each wait for the next streamed piece (so it is also the
     longest time-to-first-token accepted). `temperature` 0 is greedy, the same choice the local
-    backends make, so outputs can be compared across backends.
+    backends make, so outputs can be compared across backends. `extra_body` adds
+    server-specific fields to every request: llama-cpp-python's server applies a repeat penalty
+    of 1.1 unless sent `{"repeat_penalty": 1.0}`, so plain greedy output needs that there.
     """
 
     name = "http"
@@ -106,6 +112,7 @@ class HttpBackend:
         retries: int = 2,
         backoff: float = 0.5,
         probe_stops: bool = True,
+        extra_body: dict[str, Any] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
@@ -122,6 +129,7 @@ class HttpBackend:
         self.retries = retries
         self.backoff = backoff
         self.probe_stops = probe_stops
+        self.extra_body = dict(extra_body or {})
         self._client = httpx.Client(transport=transport, timeout=timeout)
         self._transcript = ""
 
@@ -178,6 +186,7 @@ class HttpBackend:
             yield GenerationEnd(reason="length", text="", seconds=0.0)
             return
         body: dict[str, Any] = {
+            **self.extra_body,
             "model": self.model,
             "prompt": before,
             "max_tokens": max_new_tokens,
@@ -194,7 +203,13 @@ class HttpBackend:
         received = 0
         events = 0
         try:
-            response = self._open(body, deadline)
+            try:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise _DeadlinePassed
+                response = self._open(body, deadline)
+            except _DeadlinePassed:
+                yield GenerationEnd(reason="deadline", text="", seconds=time.monotonic() - started)
+                return
             try:
                 for event in self._events(response, deadline):
                     events += 1
@@ -262,7 +277,10 @@ class HttpBackend:
                 self._transcript += rest
                 if rest:
                     yield rest
-                reason, which = self._which_stop(finish, stops, has_stop_reason, vllm_stop, deadline)
+                try:
+                    reason, which = self._which_stop(finish, stops, has_stop_reason, vllm_stop, deadline)
+                except _DeadlinePassed:
+                    reason, which = "deadline", None  # no time left to ask which end it was
                 if which is not None:
                     scanner.stop = which
             if reason == "stop" and scanner.stop is not None:
@@ -297,6 +315,8 @@ class HttpBackend:
         problem = f"{self.url} closed the stream without sending anything"
         try:
             response = self._open({**body, "stream": False}, deadline)
+        except _DeadlinePassed:
+            return f"{problem}; check the server's log"
         except BackendError as exc:
             return f"{problem}; asked again without streaming: {exc}"
         response.close()
@@ -317,43 +337,54 @@ class HttpBackend:
             return ("stop", vllm_stop) if vllm_stop in stops else ("eos", None)
         if not self.probe_stops:
             return "stop", stops[0]
-        following = self._probe(max(len(s) for s in stops), deadline)
+        following = self._probe(stops, deadline)
         if not following:
             return "eos", None
-        starts = [s for s in stops if following.startswith(s) or s.startswith(following)]
-        if starts:
-            return "stop", max(starts, key=len)
+        whole = [s for s in stops if following.startswith(s)]
+        if whole:
+            return "stop", max(whole, key=len)
+        partial = [s for s in stops if s.startswith(following)]
+        if partial:
+            return "stop", min(partial, key=len)
         found = [(following.find(s), s) for s in stops if s in following]
         return "stop", min(found)[1] if found else stops[0]
 
-    def _probe(self, max_tokens: int, deadline: float | None) -> str:
-        """The greedy continuation right after the text received, without stop strings.
+    def _probe(self, stops: Sequence[str], deadline: float | None) -> str:
+        """The greedy continuation right after the text received, read only as far as needed.
 
-        The server stopped either at a stop string it did not send or at end-of-sequence; the
-        next few tokens tell which. The prompt is a prefix of the last one, so it costs a few
-        decode steps, not a prefill.
+        The server stopped either at a stop string it does not name or at end-of-sequence; the
+        next tokens tell which: none (end of sequence), or the start of one stop string. The
+        prompt is a prefix of the one just sent, so the server's prefix cache makes this a
+        couple of decode steps; the stream is closed as soon as the answer is clear.
         """
         body = {
+            **self.extra_body,
             "model": self.model,
             "prompt": self._transcript,
-            "max_tokens": max_tokens,
+            "max_tokens": max(len(s) for s in stops),
             "temperature": 0.0,
-            "stream": False,
+            "stream": True,
         }
+        following = ""
         response = self._open(body, deadline)
         try:
-            data = json.loads(response.read())
-        except (ValueError, httpx.HTTPError) as exc:
+            for event in self._events(response, deadline):
+                if event is None or event is _DONE:
+                    break
+                for choice in event.get("choices") or ():
+                    following += choice.get("text") or ""
+                consistent = [s for s in stops if s.startswith(following) or following.startswith(s)]
+                if following and len(consistent) <= 1:
+                    break  # at most one stop string fits what followed: decided
+        except httpx.HTTPError as exc:
             raise BackendError(
-                f"{self.url} answered the stop-string probe with unreadable data ({exc}); "
-                "pass probe_stops=False to assume the first stop string instead"
+                f"{self.url} failed while the backend asked which stop string ended the text "
+                f"({exc or type(exc).__name__}); retry, or pass probe_stops=False to assume the "
+                "first stop string"
             ) from exc
         finally:
             response.close()
-        choices = data.get("choices") if isinstance(data, dict) else None
-        if not choices:
-            return ""
-        return str(choices[0].get("text") or "")
+        return following
 
     def _headers(self) -> dict[str, str]:
         headers = {"Accept": "text/event-stream"}
@@ -385,6 +416,8 @@ class HttpBackend:
                 # received, and a completion has no side effects, so asking again is safe.
                 problem = f"the connection to {self.url} broke before an answer ({exc or type(exc).__name__})"
             except httpx.TimeoutException as exc:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise _DeadlinePassed from exc
                 raise BackendError(
                     f"{self.url} did not answer within {timeout:g} s ({type(exc).__name__}); "
                     "raise the timeout or check the server's load"
@@ -413,7 +446,7 @@ class HttpBackend:
                 raise BackendError(f"{problem} (tried {attempt + 1} times)")
             pause = retry_after if retry_after is not None else self.backoff * 2**attempt
             if deadline is not None and time.monotonic() + pause >= deadline:
-                raise BackendError(f"{problem} (no time left before the deadline to retry)")
+                raise BackendError(f"{problem} (the deadline leaves no time to retry)")
             time.sleep(pause)
             attempt += 1
 

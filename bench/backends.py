@@ -1,0 +1,283 @@
+"""Time the model backends on the same held-constant prompts, in one run.
+
+    .venv/bin/python bench/backends.py [--backends transformers,llamacpp,http] [--threads 2]
+                                       [--model FILE.gguf] [--json OUT]
+
+For each backend and each case: time to first token (from the `generate` call to the first
+piece shown), decode tokens/s (tokens after the first over the time after the first), whole
+generation seconds, tokens prefilled and generated, and whether the text is identical to the
+first backend's. A case is a prompt and one or more segments; each segment after the first
+appends runtime text (a MOSS Results block) and continues, so its time to first token shows
+whether the backend reused the earlier prefix (KV cache in process, prefix cache on a server).
+
+Backends: `transformers` (bfloat16, the default), `llamacpp` in process, and `http` against a
+llama.cpp server (llama-cpp-python[server]) that this script starts on a free local port and
+stops at the end. All run the same GGUF (the embedded default model unless `--model`), greedy,
+with `--threads` CPU threads. A backend whose package is missing is skipped with a note.
+
+To extend: add a `Case` to `CASES` (the full-turn case with tools belongs here once the loop
+runs them), or a factory to `FACTORIES` (a context manager yielding a Backend).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from agent.backends.base import Backend, GenerationEnd  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Runtime text appended before generating, and how the generation ends."""
+
+    append: str
+    stop: tuple[str, ...]
+    max_new_tokens: int
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    prompt: str
+    segments: tuple[Segment, ...]
+
+
+def _chat(question: str) -> str:
+    return (
+        "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+        f"<|im_start|>user\n{question}<|im_end|>\n<|im_start|>assistant\n"
+    )
+
+
+MOSS_META = (
+    "You are an AI assistant whose name is MOSS.\n"
+    "- MOSS is a conversational language model that is developed by Fudan University. "
+    "It is designed to be helpful, honest, and harmless.\n"
+    "- MOSS can understand and communicate fluently in the language chosen by the user such as "
+    "English and 中文. MOSS can perform any language-based tasks.\n"
+    "- Its responses must be positive, polite, interesting, and engaging.\n"
+    "Capabilities and tools that MOSS can possess.\n"
+    "- Inner thoughts: enabled.\n"
+    "- Web search: disabled.\n"
+    "- Calculator: enabled. API: Calculate(expression)\n"
+    "- Equation solver: enabled. API: Solve(equation)\n"
+    "- Text-to-image: disabled.\n"
+    "- Image edition: disabled.\n"
+    "- Text-to-speech: disabled.\n"
+)
+MOSS_EXAMPLE = (
+    "<|Human|>: What is 12 times 3?<eoh>\n"
+    "<|Inner Thoughts|>: The user wants a product; I should use the calculator<eot>\n"
+    '<|Commands|>: Calculate("12*3")<eoc>\n'
+    '<|Results|>:\nCalculate("12*3") => 36\n<eor>\n'
+    "<|MOSS|>: 12 times 3 is 36.<eom>\n"
+)
+MOSS_QUESTION = "<|Human|>: What is 347 multiplied by 29?<eoh>\n<|Inner Thoughts|>:"
+
+CASES: tuple[Case, ...] = (
+    Case(
+        "decode: prime function, 128 tokens",
+        _chat("Write a Python function that checks whether a number is prime, with a docstring."),
+        (Segment("", (), 128),),
+    ),
+    Case(
+        "MOSS turn: thoughts, commands | Results, reply",
+        MOSS_META + MOSS_EXAMPLE + MOSS_QUESTION,
+        (
+            Segment("", ("<eot>",), 64),
+            Segment("\n<|Commands|>:", ("<eoc>",), 48),
+            Segment('\n<|Results|>:\nCalculate("347*29") => 10063\n<eor>\n<|MOSS|>:', ("<eom>",), 64),
+        ),
+    ),
+)
+
+
+@dataclass
+class Measure:
+    backend: str
+    case: str
+    segment: int
+    ttft_s: float
+    decode_tok_s: float
+    seconds: float
+    prompt_tokens: int
+    new_tokens: int
+    reason: str
+    text: str
+    identical: bool | None = field(default=None)
+
+
+def measure(backend: Backend, name: str, case: Case) -> list[Measure]:
+    """Run one case on a backend, one Measure per segment."""
+    backend.reset(case.prompt)
+    out = []
+    for i, seg in enumerate(case.segments):
+        backend.append(seg.append)
+        started = time.perf_counter()
+        first: float | None = None
+        end: GenerationEnd | None = None
+        for item in backend.generate(list(seg.stop), seg.max_new_tokens):
+            if isinstance(item, GenerationEnd):
+                end = item
+            elif first is None:
+                first = time.perf_counter() - started
+        total = time.perf_counter() - started
+        assert end is not None
+        ttft = first if first is not None else total
+        decode = (end.new_tokens - 1) / (total - ttft) if end.new_tokens > 1 and total > ttft else 0.0
+        out.append(
+            Measure(name, case.name, i, ttft, decode, total, end.prompt_tokens, end.new_tokens, end.reason, end.text)
+        )
+    return out
+
+
+# -- backends ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def transformers_backend(model: Path, threads: int) -> Iterator[Backend]:
+    import torch
+
+    from agent.backends.transformers import TransformersBackend
+
+    torch.set_num_threads(threads)
+    yield TransformersBackend.from_pretrained(model, name="default")
+
+
+@contextlib.contextmanager
+def llamacpp_backend(model: Path, threads: int) -> Iterator[Backend]:
+    from agent.backends.llamacpp import LlamaCppBackend
+
+    yield LlamaCppBackend.from_gguf(model, n_threads=threads, n_ctx=4096)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def llama_server(model: Path, threads: int) -> Iterator[str]:
+    """A local llama.cpp server for the duration of the block; its URL."""
+    import httpx
+
+    import llama_cpp.server  # noqa: F401  (fail early, with ImportError, when it is missing)
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+         "--port", str(port), "--n_threads", str(threads), "--n_ctx", "4096", "--logits_all", "false"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        give_up = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"llama.cpp server exited with {proc.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/v1/models", timeout=1.0).status_code == 200:
+                    break
+            if time.monotonic() > give_up:
+                raise RuntimeError("llama.cpp server did not answer in 120 s")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def http_backend(model: Path, threads: int) -> Iterator[Backend]:
+    from agent.backends.http import HttpBackend
+
+    with llama_server(model, threads) as url, HttpBackend(url, "default", extra_body={"repeat_penalty": 1.0}) as backend:
+        yield backend
+
+
+FACTORIES: dict[str, Callable[[Path, int], contextlib.AbstractContextManager[Backend]]] = {
+    "transformers": transformers_backend,
+    "llamacpp": llamacpp_backend,
+    "http": http_backend,
+}
+
+
+def _default_model() -> Path:
+    from agent.backends.assets import default_model_path
+
+    return default_model_path(progress=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backends", default=",".join(FACTORIES), help="comma-separated, in order")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--model", type=Path, help="a GGUF file (default: the embedded model)")
+    parser.add_argument("--json", type=Path, help="also write every measure here")
+    args = parser.parse_args()
+    model = args.model or _default_model()
+    load_before = os.getloadavg()[0]
+
+    results: list[Measure] = []
+    for name in args.backends.split(","):
+        try:
+            started = time.perf_counter()
+            with FACTORIES[name](model, args.threads) as backend:
+                loaded = time.perf_counter() - started
+                print(f"{name}: ready in {loaded:.1f} s", flush=True)
+                backend.reset(_chat("Hi"))  # warm-up: first-call allocations are not measured
+                for _ in backend.generate([], 2):
+                    pass
+                for case in CASES:
+                    results.extend(measure(backend, name, case))
+        except ImportError as exc:
+            print(f"{name}: skipped ({exc}); install it to include it", flush=True)
+
+    reference: dict[tuple[str, int], str] = {}
+    for m in results:
+        key = (m.case, m.segment)
+        if key in reference:
+            m.identical = m.text == reference[key]
+        else:
+            reference[key] = m.text
+    load_after = os.getloadavg()[0]
+    print(f"\nload average {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} CPUs "
+          f"with {args.threads} threads per backend: llama.cpp slows down sharply when other work "
+          "takes the cores its threads wait on, so compare numbers from quiet runs only")
+    print()
+    header = f"{'backend':<13}{'case / segment':<50}{'TTFT s':>8}{'tok/s':>8}{'total s':>9}{'prefill':>8}{'new':>5}  {'end':<7}same"
+    print(header)
+    print("-" * len(header))
+    for m in results:
+        same = "-" if m.identical is None else ("yes" if m.identical else "NO")
+        print(
+            f"{m.backend:<13}{m.case[:44] + ' / ' + str(m.segment):<50}{m.ttft_s:>8.2f}{m.decode_tok_s:>8.1f}"
+            f"{m.seconds:>9.2f}{m.prompt_tokens or '-':>8}{m.new_tokens:>5}  {m.reason:<7}{same}"
+        )
+    differing = [m for m in results if m.identical is False]
+    for m in differing:
+        print(f"\n{m.backend} differs on {m.case} / {m.segment}:\n  {m.text!r}\n  vs {reference[(m.case, m.segment)]!r}")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(m) for m in results], ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
