@@ -15,9 +15,9 @@ from typing import Any
 from agent.backends.base import Backend
 from agent.errors import ConfigurationError
 from agent.events import Event, TurnDone, TurnResult
-from agent.format import Call
+from agent.format import Call, render_meta_instruction
 from agent.loop import TurnLimits, TurnLoop, render_turn_text
-from agent.prompt import ToolInfo, build_prefix
+from agent.prompt import ToolInfo, build_prefix, capabilities
 from tools import Limits, Registry, SandboxPool, ToolResult
 
 
@@ -96,6 +96,17 @@ class Agent:
             self._prefix = build_prefix(self.tools, few_shot=few_shot)
         return self._prefix
 
+    @property
+    def meta_instruction(self) -> str:
+        """The meta instruction alone (no examples): what a recorded conversation carries."""
+        return render_meta_instruction(capabilities(self.tools))
+
+    def set_tools(self, names: Sequence[str]) -> None:
+        """Enable exactly these tools from now on (the next turn's prompt says so)."""
+        with self._lock:
+            _enable_only(self.registry, names)
+            self._prefix = None
+
     def _run_calls(self, calls: list[Call]) -> list[ToolResult]:
         with self._lock:
             if self._pool is None:
@@ -120,9 +131,12 @@ class Agent:
         self.close()
 
     # -- answering ---------------------------------------------------------------------------
-    def session(self) -> Session:
-        """A conversation that keeps its history (and, while it is the active one, its cache)."""
-        return Session(self)
+    def session(self, history: Sequence[TurnResult] = ()) -> Session:
+        """A conversation that keeps its history (and, while it is the active one, its cache);
+        `history` resumes one, e.g. the turns a store recorded."""
+        session = Session(self)
+        session.turns.extend(history)
+        return session
 
     def run(self, text: str) -> TurnResult:
         """Answer one independent question (no history)."""

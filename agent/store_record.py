@@ -1,0 +1,125 @@
+"""Recording a session into the store by consuming its event stream.
+
+The loop knows nothing of the store: whoever consumes a turn's events (`ask`, the REPL, a web
+server) wraps the stream in `Recorder.record`, which writes each step in its own transaction as
+the event passes through, then hands the event on unchanged. Reply and thought tokens are not
+rows of their own; the text of the segment in flight is flushed every few tokens, so a crash
+mid-reply keeps most of what was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from agent.events import (
+    CommandsIssued,
+    ErrorEvent,
+    Event,
+    ReplyDone,
+    ThoughtsDone,
+    TokenEvent,
+    ToolResultEvent,
+    TurnDone,
+    TurnStarted,
+    WarningEvent,
+)
+from agent.store import Store
+
+if TYPE_CHECKING:
+    from agent.agent import Agent, Session
+
+
+class Recorder:
+    """Records the turns of one conversation; the conversation row is made on the first turn.
+
+    `conversation_id` continues a stored conversation (`--continue`, `--cid`). The agent is
+    asked for its model name, meta instruction and tools when a turn starts, so tools switched
+    on or off mid-conversation are recorded with the turns they applied to.
+    """
+
+    def __init__(self, store: Store, agent: Agent, conversation_id: int | None = None,
+                 *, flush_every: int = 32) -> None:
+        self.store = store
+        self.agent = agent
+        self.conversation_id = conversation_id
+        self.flush_every = flush_every
+
+    def stream(self, session: Session, text: str) -> Iterator[Event]:
+        """`session.stream(text)`, recorded."""
+        return self.record(session.stream(text))
+
+    def record(self, events: Iterator[Event]) -> Iterator[Event]:
+        """Pass `events` through, writing each step; closing early marks the turn cancelled."""
+        turn_id: int | None = None
+        finished = False
+        segment: str | None = None
+        partial = ""
+        pending = 0
+        call_index = 0
+        status = "cancelled"
+        try:
+            for event in events:
+                if isinstance(event, TurnStarted):
+                    turn_id = self._start(event)
+                elif turn_id is None:
+                    pass  # a stream that did not start with TurnStarted: nothing to attach to
+                elif isinstance(event, TokenEvent):
+                    if event.segment != segment:
+                        segment, partial, pending = event.segment, "", 0
+                    partial += event.text
+                    pending += 1
+                    if pending >= self.flush_every:
+                        self.store.record_step(turn_id, fields={"partial_segment": segment, "partial": partial})
+                        pending = 0
+                elif isinstance(event, ThoughtsDone):
+                    self._step(turn_id, event, {"thoughts": event.text, "partial_segment": None, "partial": ""})
+                elif isinstance(event, CommandsIssued):
+                    self.store.record_step(turn_id, event.type, event.model_dump_json(),
+                                           fields={"commands": event.text, "partial_segment": None, "partial": ""},
+                                           calls=event.calls)
+                elif isinstance(event, ToolResultEvent):
+                    self.store.record_step(turn_id, event.type, event.model_dump_json(),
+                                           result=(call_index, event.result))
+                    call_index += 1
+                elif isinstance(event, ReplyDone):
+                    self._step(turn_id, event, {"reply": event.text, "partial_segment": None, "partial": ""})
+                elif isinstance(event, (WarningEvent, ErrorEvent)):
+                    self._step(turn_id, event, {})
+                elif isinstance(event, TurnDone):
+                    result = event.result
+                    self.store.finish_turn(turn_id, result, "done" if result.ok else "error",
+                                           event.model_dump_json())
+                    finished = True
+                if isinstance(event, (ThoughtsDone, CommandsIssued, ReplyDone)):
+                    segment, partial, pending = None, "", 0
+                yield event
+        except GeneratorExit:
+            raise
+        except BaseException:
+            status = "interrupted"  # an exception (Ctrl-C pressed twice, a bug) ended the turn
+            raise
+        finally:
+            if turn_id is not None and not finished:
+                fields: dict[str, object] = {"status": status}
+                if partial:
+                    fields.update(partial_segment=segment, partial=partial)
+                try:
+                    self.store.record_step(turn_id, fields=fields)
+                finally:
+                    events_close = getattr(events, "close", None)
+                    if events_close is not None:
+                        events_close()
+
+    def _start(self, event: TurnStarted) -> int:
+        agent = self.agent
+        tools = [t.name for t in agent.tools]
+        if self.conversation_id is None:
+            self.conversation_id = self.store.new_conversation(
+                model=agent.model_name, meta_instruction=agent.meta_instruction, tools=tools
+            )
+        return self.store.start_turn(self.conversation_id, event.text, model=agent.model_name, tools=tools,
+                                     event=event.model_dump_json())
+
+    def _step(self, turn_id: int, event: Event, fields: dict[str, object]) -> None:
+        self.store.record_step(turn_id, event.type, event.model_dump_json(), fields=fields)
