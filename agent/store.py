@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -259,18 +260,18 @@ class Store:
         cursor = db.execute(
             "INSERT INTO conversations (created_at, updated_at, model, meta_instruction, tools, source,"
             " source_id, category, num_turns) VALUES (?,?,?,?,?,?,?,?,?)",
-            (now, now, model, meta, json.dumps(list(tools)), source,
-             None if source_id is None else json.dumps(source_id), category, num_turns),
+            _clean((now, now, model, meta, _json(list(tools)), source,
+                    None if source_id is None else _json(source_id), category, num_turns)),
         )
         return int(cursor.lastrowid)  # type: ignore[arg-type]
 
     def start_turn(self, conversation_id: int, question: str, *, model: str = "", tools: Sequence[str] = (),
-                   event: str | None = None) -> int:
+                   event: BaseModel | None = None) -> int:
         """Add a `running` turn at the end of the conversation; returns its id."""
         with self._write() as db:
             turn_id = self._insert_turn(db, conversation_id, question, "running", model, tools)
             if event is not None:
-                self._event(db, turn_id, "turn_started", event)
+                self._event(db, turn_id, event)
             return turn_id
 
     def _insert_turn(self, db: sqlite3.Connection, conversation_id: int, question: str, status: str,
@@ -281,42 +282,42 @@ class Store:
         cursor = db.execute(
             "INSERT INTO turns (conversation_id, seq, status, question, model, tools, started_at)"
             " VALUES (?,?,?,?,?,?,?)",
-            (conversation_id, seq, status, question, model, json.dumps(list(tools)), now),
+            _clean((conversation_id, seq, status, question, model, _json(list(tools)), now)),
         )
         db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
         return int(cursor.lastrowid)  # type: ignore[arg-type]
 
-    def record_step(self, turn_id: int, event_type: str | None = None, event: str | None = None,
+    def record_step(self, turn_id: int, event: BaseModel | None = None,
                     *, fields: Mapping[str, Any] | None = None,
                     calls: Sequence[Call] | None = None,
                     result: tuple[int, ToolResult] | None = None) -> None:
         """One step in one transaction: the event row, the turn's columns, the calls, a result."""
         with self._write() as db:
-            if event_type is not None and event is not None:
-                self._event(db, turn_id, event_type, event)
+            if event is not None:
+                self._event(db, turn_id, event)
             if fields:
                 _check_columns(fields)
                 assignments = ", ".join(f"{name} = ?" for name in fields)
-                db.execute(f"UPDATE turns SET {assignments} WHERE id = ?", (*fields.values(), turn_id))
+                db.execute(f"UPDATE turns SET {assignments} WHERE id = ?", _clean((*fields.values(), turn_id)))
             if calls is not None:
                 db.execute("DELETE FROM calls WHERE turn_id = ?", (turn_id,))
                 db.executemany(
                     "INSERT INTO calls (turn_id, idx, tool, text, args) VALUES (?,?,?,?,?)",
-                    [(turn_id, i, c.tool, c.text, json.dumps(list(c.args))) for i, c in enumerate(calls)],
+                    [_clean((turn_id, i, c.tool, c.text, _json(list(c.args)))) for i, c in enumerate(calls)],
                 )
             if result is not None:
                 index, outcome = result
                 db.execute(
                     "UPDATE calls SET result = ?, elapsed_s = ?, error_kind = ? WHERE turn_id = ? AND idx = ?",
-                    (outcome.model_dump_json(), outcome.elapsed_s,
+                    (_json(outcome), outcome.elapsed_s,
                      outcome.error.kind.value if outcome.error else None, turn_id, index),
                 )
 
-    def _event(self, db: sqlite3.Connection, turn_id: int, event_type: str, data: str) -> None:
+    def _event(self, db: sqlite3.Connection, turn_id: int, event: BaseModel) -> None:
         db.execute("INSERT INTO events (turn_id, at, type, data) VALUES (?,?,?,?)",
-                   (turn_id, time.time(), event_type, data))
+                   (turn_id, time.time(), getattr(event, "type", type(event).__name__), _json(event)))
 
-    def finish_turn(self, turn_id: int, result: TurnResult, status: Status, event: str | None = None) -> None:
+    def finish_turn(self, turn_id: int, result: TurnResult, status: Status, event: BaseModel | None = None) -> None:
         """Write the finished turn's columns (texts, tokens, timings, error) in one step."""
         fields = {
             "status": status,
@@ -332,7 +333,7 @@ class Store:
             "error_message": result.error.message if result.error else None,
             "ended_at": time.time(),
         }
-        self.record_step(turn_id, "turn_done" if event else None, event, fields=fields)
+        self.record_step(turn_id, event, fields=fields)
 
     # -- importing ---------------------------------------------------------------------------
     def add_conversation(
@@ -355,14 +356,14 @@ class Store:
                 db.execute(
                     "UPDATE turns SET thoughts = ?, commands = ?, reply = ?, recorded = ?, ended_at = started_at"
                     " WHERE id = ?",
-                    (result.thoughts, result.commands, result.reply,
-                     None if recorded is None else json.dumps(recorded, ensure_ascii=False), turn_id),
+                    _clean((result.thoughts, result.commands, result.reply,
+                            None if recorded is None else _json(recorded), turn_id)),
                 )
                 db.executemany(
                     "INSERT INTO calls (turn_id, idx, tool, text, args, result, error_kind) VALUES (?,?,?,?,?,?,?)",
-                    [(turn_id, i, c.tool, c.text, json.dumps(list(c.args)),
-                      r.model_dump_json() if r is not None else None,
-                      r.error.kind.value if r is not None and r.error else None)
+                    [_clean((turn_id, i, c.tool, c.text, _json(list(c.args)),
+                             _json(r) if r is not None else None,
+                             r.error.kind.value if r is not None and r.error else None))
                      for i, (c, r) in enumerate(_pad(result.calls, result.results))],
                 )
             return cid
@@ -405,7 +406,7 @@ class Store:
                 calls.setdefault(call["turn_id"], []).append(call)
             for event in self._read(f"SELECT turn_id, data FROM events WHERE type = 'warning' AND turn_id IN ({marks})"
                                     " ORDER BY id", ids):
-                warnings.setdefault(event["turn_id"], []).append(WarningEvent.model_validate_json(event["data"]))
+                warnings.setdefault(event["turn_id"], []).append(WarningEvent.model_validate(json.loads(event["data"])))
         return [_turn(r, calls.get(r["id"], []), warnings.get(r["id"], [])) for r in rows]
 
     def history(self, conversation_id: int) -> list[TurnResult]:
@@ -436,6 +437,23 @@ _TURN_COLUMNS = frozenset({
 })
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(params: Sequence[Any]) -> tuple[Any, ...]:
+    """Text columns as valid UTF-8: a lone surrogate (untrusted model output, some recorded
+    samples) becomes U+FFFD. JSON columns escape them instead, so nothing there is lost."""
+    return tuple(_SURROGATE.sub("\ufffd", p) if isinstance(p, str) else p for p in params)
+
+
+def _json(value: Any) -> str:
+    """Compact JSON, UTF-8 unescaped unless the text holds lone surrogates (then escaped)."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    text = json.dumps(value, ensure_ascii=False)
+    return json.dumps(value) if _SURROGATE.search(text) else text
+
+
 def _check_columns(fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - _TURN_COLUMNS
     if unknown:
@@ -464,7 +482,7 @@ def _conversation(row: Mapping[str, Any]) -> ConversationInfo:
 def _turn(row: Mapping[str, Any], calls: Sequence[Mapping[str, Any]], warnings: list[WarningEvent]) -> StoredTurn:
     error = ErrorEvent(kind=row["error_kind"], message=row["error_message"] or "") if row["error_kind"] else None
     parsed_calls = [Call(tool=c["tool"], args=tuple(json.loads(c["args"])), text=c["text"]) for c in calls]
-    results = [ToolResult.model_validate_json(c["result"]) for c in calls if c["result"] is not None]
+    results = [ToolResult.model_validate(json.loads(c["result"])) for c in calls if c["result"] is not None]
     result = TurnResult(
         question=row["question"],
         thoughts=row["thoughts"],

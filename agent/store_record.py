@@ -75,11 +75,11 @@ class Recorder:
                 elif isinstance(event, ThoughtsDone):
                     self._step(turn_id, event, {"thoughts": event.text, "partial_segment": None, "partial": ""})
                 elif isinstance(event, CommandsIssued):
-                    self.store.record_step(turn_id, event.type, event.model_dump_json(),
+                    self.store.record_step(turn_id, event,
                                            fields={"commands": event.text, "partial_segment": None, "partial": ""},
                                            calls=event.calls)
                 elif isinstance(event, ToolResultEvent):
-                    self.store.record_step(turn_id, event.type, event.model_dump_json(),
+                    self.store.record_step(turn_id, event,
                                            result=(call_index, event.result))
                     call_index += 1
                 elif isinstance(event, ReplyDone):
@@ -88,8 +88,7 @@ class Recorder:
                     self._step(turn_id, event, {})
                 elif isinstance(event, TurnDone):
                     result = event.result
-                    self.store.finish_turn(turn_id, result, "done" if result.ok else "error",
-                                           event.model_dump_json())
+                    self.store.finish_turn(turn_id, result, "done" if result.ok else "error", event)
                     finished = True
                 if isinstance(event, (ThoughtsDone, CommandsIssued, ReplyDone)):
                     segment, partial, pending = None, "", 0
@@ -119,7 +118,7 @@ class Recorder:
                 model=agent.model_name, meta_instruction=agent.meta_instruction, tools=tools
             )
         return self.store.start_turn(self.conversation_id, event.text, model=agent.model_name, tools=tools,
-                                     event=event.model_dump_json())
+                                     event=event)
 
     def _step(self, turn_id: int, event: Event, fields: dict[str, object]) -> None:
-        self.store.record_step(turn_id, event.type, event.model_dump_json(), fields=fields)
+        self.store.record_step(turn_id, event, fields=fields)
