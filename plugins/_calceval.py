@@ -44,8 +44,14 @@ _LOG2_10 = math.log2(10)
 
 
 def _too_large_int(bits: float) -> TooLarge:
-    digits = int(bits / _LOG2_10) + 1
-    return TooLarge(f"the result would have about {digits} digits; the limit is {MAX_INT_DIGITS}")
+    digits = f"about {int(bits / _LOG2_10) + 1}" if math.isfinite(bits) else "astronomically many"
+    return TooLarge(f"the result would have {digits} digits; the limit is {MAX_INT_DIGITS}")
+
+
+def short(value: Number) -> str:
+    """A number for an error message: in full when short, else its size."""
+    text = str(value)
+    return text if len(text) <= 24 else f"a {len(text.lstrip('-'))}-digit number"
 
 
 def _finite(value: Number) -> Number:
@@ -70,8 +76,12 @@ def power(base: Number, exponent: Number) -> Number:
     """`base ^ exponent` with Python's types, priced before it is computed."""
     if isinstance(base, int) and isinstance(exponent, int):
         if exponent >= 0:
-            if abs(base) > 1 and exponent * math.log2(abs(base)) > MAX_INT_BITS:
-                raise _too_large_int(exponent * math.log2(abs(base)))
+            if abs(base) > 1:
+                if exponent > MAX_INT_BITS:  # |base| >= 2: at least `exponent` bits
+                    bits = exponent * math.log2(abs(base)) if exponent < 1e300 else math.inf
+                    raise _too_large_int(bits)
+                if exponent * math.log2(abs(base)) > MAX_INT_BITS:
+                    raise _too_large_int(exponent * math.log2(abs(base)))
             return base**exponent
         if base == 0:
             raise MathError("division by zero (0 to a negative power)")
@@ -98,10 +108,13 @@ def factorial(value: Number) -> int:
         raise MathError(f"factorial of a negative number ({value}) is undefined")
     if value > MAX_FACTORIAL:
         digits = (
-            int(math.lgamma(value + 1) / math.log(10)) + 1 if value < 1e300 else float("inf")
+            f"about {int(math.lgamma(value + 1) / math.log(10)) + 1}"
+            if value < 1e300
+            else "astronomically many"
         )
         raise TooLarge(
-            f"{value}! would have about {digits} digits; the limit is {MAX_INT_DIGITS} "
+            f"{value if value < 10**24 else '(' + short(value) + ')'}! would have {digits} digits; "
+            f"the limit is {MAX_INT_DIGITS} "
             f"(largest factorial: {MAX_FACTORIAL}!)"
         )
     return math.factorial(value)

@@ -35,7 +35,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from plugins._matherrors import MathError
+from plugins._matherrors import MathError, TooLarge
 
 MAX_LENGTH = 2000
 """Longest expression accepted, in characters (the longest recorded one is about 250)."""
@@ -104,7 +104,10 @@ def _scale(match: re.Match[str]) -> str:
     if not magnitude:
         return number
     try:
-        value = Decimal(number).scaleb(_MAGNITUDES[magnitude])
+        value = Decimal(number)
+        if not -MAX_LENGTH < value.adjusted() < MAX_LENGTH:
+            raise TooLarge(f"the number {number}{magnitude} is out of range")
+        value = value.scaleb(_MAGNITUDES[magnitude])
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
         raise MathError(f"cannot read the number {number!r}") from exc
     if value == value.to_integral_value():

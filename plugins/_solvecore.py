@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import sympy
 
 from plugins._calceval import evaluate as evaluate_number
+from plugins._calceval import short
 from plugins._mathdialect import check_length, normalize
 from plugins._matherrors import MathError, NoSolution, TooLarge
 from plugins._mathparse import (
@@ -172,7 +173,7 @@ class _Build:
             return
         exponent = evaluate_number(node.exponent, {})
         if abs(exponent) > MAX_EXPONENT:
-            raise TooLarge(f"the exponent {exponent} is too large; the limit is {MAX_EXPONENT}")
+            raise TooLarge(f"the exponent {short(exponent)} is too large; the limit is {MAX_EXPONENT}")
         if not has_names(node.base):
             evaluate_number(node, {})  # prices the number (raises TooLarge) before sympy
 
@@ -197,7 +198,7 @@ def _degree(node: Node) -> float:
             return base
         try:
             return base * abs(float(evaluate_number(node.exponent, {})))
-        except MathError:
+        except (MathError, OverflowError):
             return float("inf")
     return max((_degree(child) for child in children(node)), default=0)
 

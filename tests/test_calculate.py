@@ -197,6 +197,10 @@ def test_float_formatting(expression: str, expected: str) -> None:
         ("9**9**9**9", "digits"),
         ("10^10^10", "digits"),
         ("450!", "largest factorial: 449!"),
+        ("2^3**700", "astronomically many digits"),  # found by fuzzing: float(3**700) overflows
+        ("(3**700)!", "(a 334-digit number)!"),
+        ("1e30000万", "out of range"),  # found by fuzzing: a 30,000-digit int from a magnitude
+        ("1e3000700万", "out of range"),
         ("factorial(10**7)", "digits"),
         ("1" * 1001, "1001-digit number"),
         ("2" * 2001, "too long"),

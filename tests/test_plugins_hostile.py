@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugins._matherrors import MathError
 from plugins._solvecore import solve_lines
@@ -134,3 +136,31 @@ def test_the_watch_would_see_an_execution(tmp_path: Path) -> None:
         _WATCH.active = False
     assert any(s.startswith("compile") for s in _WATCH.seen)
     assert any("for writing" in s for s in _WATCH.seen)
+
+
+_ALPHABET = list("0123456789.+-*/^%!(),;=xye ") + [
+    "**", "//", "pi", "sqrt(", "ln(", "2x", "万", "％", "²", "700", "1e300", "0.5", "sin(", "x^",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
+def test_random_calculator_text_gives_a_value_or_a_clear_error(text: str) -> None:
+    """No input crashes the calculator: the answer is a number's text or a MathError."""
+    try:
+        result = calculate_text(text)
+    except MathError as exc:
+        assert str(exc)
+    else:
+        assert result and " " not in result
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=25).map("".join))
+def test_random_equation_text_gives_lines_or_a_clear_error(text: str) -> None:
+    try:
+        lines = solve_lines(text)
+    except MathError as exc:
+        assert str(exc)
+    else:
+        assert lines and all(" = " in line for line in lines)
