@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from plugins._matherrors import MathError, TooLarge
 from plugins._mathparse import (
@@ -130,9 +130,9 @@ def _round(value: Number, ndigits: Number | None = None) -> Number:
         if not isinstance(ndigits, int) or abs(ndigits) > 30:
             raise MathError("round(x, n) needs a whole number n between -30 and 30")
         quantum = Decimal(1).scaleb(-ndigits)
-    rounded = Decimal(repr(value) if isinstance(value, float) else value).quantize(
-        quantum, rounding=ROUND_HALF_UP
-    )
+    exact = Decimal(repr(value) if isinstance(value, float) else value)
+    context = Context(prec=MAX_INT_DIGITS + 400)  # every int and float we hold fits exactly
+    rounded = exact.quantize(quantum, rounding=ROUND_HALF_UP, context=context)
     if ndigits is None:
         return int(rounded)
     return int(rounded) if isinstance(value, int) else float(rounded)
@@ -146,7 +146,7 @@ def _sqrt(x: Number) -> float:
 
 def _log(x: Number, base: Number | None = None) -> float:
     if x <= 0 or (base is not None and (base <= 0 or base == 1)):
-        raise MathError("logarithm of a non-positive number (or base) is undefined")
+        raise MathError("logarithm undefined here: the number must be > 0, the base > 0 and not 1")
     return math.log(x) if base is None else math.log(x, base)
 
 
