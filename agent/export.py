@@ -133,6 +133,20 @@ def export_records(store: Store, conversation_ids: Iterable[int], fmt: Format) -
     return out
 
 
+def session_records(meta_instruction: str, turns: Sequence[TurnResult], fmt: Format,
+                    conversation_id: int | None = None) -> list[Any]:
+    """Export a live session's turns without a store (the REPL's /export with --no-log)."""
+    info = ConversationInfo(id=conversation_id or 0, created_at=0.0, updated_at=0.0,
+                            meta_instruction=meta_instruction)
+    stored = [StoredTurn(id=i, conversation_id=info.id, seq=i, status="done", started_at=0.0, result=t)
+              for i, t in enumerate(turns, 1)]
+    exporters = {"moss": to_moss, "sharegpt": to_sharegpt, "alpaca": to_alpaca}
+    if fmt not in exporters:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    record = exporters[fmt](info, stored)
+    return record if isinstance(record, list) else [record]
+
+
 def dumps(records: Sequence[Any], *, jsonl: bool = False, single: bool = False) -> str:
     """The file's text: JSON Lines, one record as the samples write it, or a JSON list."""
     if jsonl:

@@ -55,3 +55,25 @@ def agent_from_options(
     limits = TurnLimits(reply_tokens=max_tokens) if max_tokens else None
     names = [t.strip() for t in tools.split(",") if t.strip()] if tools is not None else None
     return Agent(model, names, backend=backend, limits=limits, progress=progress, backend_options=options)
+
+
+def log_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db PATH and --no-log: where (and whether) the conversation is recorded."""
+    decorators = [
+        click.option("--db", "db", default=None, metavar="PATH", type=click.Path(dir_okay=False),
+                     help="The log database (default: logs.db in the user data folder; "
+                     "MOSS_AGENT_DATA moves the folder)."),
+        click.option("--no-log", "no_log", is_flag=True, help="Do not record this conversation."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def open_store(db: str | None, no_log: bool = False):
+    """The log store the options name, or None with --no-log; raises StoreError clearly."""
+    if no_log:
+        return None
+    from agent.store import Store
+
+    return Store.open(db)
