@@ -7,17 +7,18 @@ import sys
 import click
 from rich.console import Console
 
-from agent.cli.options import agent_from_options, model_options
+from agent.cli.options import agent_from_options, log_options, model_options, open_store
 from agent.errors import MossAgentError
 
 
 @click.command()
 @click.argument("question")
 @model_options
+@log_options
 @click.option("--show-thoughts", is_flag=True, help="Also show thoughts, commands and results (on stderr).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole turn (thoughts, calls, results, reply, "
               "tokens, timings) as JSON instead of streaming the reply.")
-def ask(question: str, show_thoughts: bool, as_json: bool, **options: object) -> None:
+def ask(question: str, show_thoughts: bool, as_json: bool, db: str | None, no_log: bool, **options: object) -> None:
     """Answer QUESTION with the agent, using tools when the model asks for them.
 
     Only the reply goes to stdout, so scripts can use it; progress, thoughts and warnings go
@@ -26,11 +27,18 @@ def ask(question: str, show_thoughts: bool, as_json: bool, **options: object) ->
     from agent.events import CommandsIssued, ErrorEvent, ThoughtsDone, TokenEvent, ToolResultEvent, TurnDone, WarningEvent
 
     err = Console(stderr=True, highlight=False)
+    store = None
     try:
+        store = open_store(db, no_log)  # the turn is logged like a chat turn (--no-log: not)
         agent = agent_from_options(progress=True, **options)  # type: ignore[arg-type]
         with agent:
             reply_started = False
-            for event in agent.stream(question):
+            events = agent.stream(question)
+            if store is not None:
+                from agent.store_record import Recorder
+
+                events = Recorder(store, agent).record(events)
+            for event in events:
                 if isinstance(event, TokenEvent) and event.segment == "reply" and not as_json:
                     sys.stdout.write(event.text if reply_started else event.text.lstrip())
                     sys.stdout.flush()
@@ -58,5 +66,8 @@ def ask(question: str, show_thoughts: bool, as_json: bool, **options: object) ->
     except MossAgentError as exc:
         err.print(f"[red]error:[/red] {exc}")
         sys.exit(1)
+    finally:
+        if store is not None:
+            store.close()
     if not turn.ok:
         sys.exit(1)
