@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from agent.cli.options import agent_from_options, log_options, model_options, open_store
 from agent.errors import MossAgentError
@@ -64,7 +65,7 @@ def chat(resume: bool, cid: int | None, thoughts: bool, script: Path | None, db:
                               "/history shows them[/dim]")
             repl.loop()
     except MossAgentError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         console.print("[red]interrupted[/red]")

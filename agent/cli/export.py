@@ -49,7 +49,7 @@ def export(fmt: str, export_all: bool, target: tuple[str, ...], db: str | None) 
             Path(file).write_text(text, encoding="utf-8")
             err.print(f"wrote {len(records)} {fmt} record(s) from {len(cids)} conversation(s) to {escape(file)}")
     except (MossAgentError, OSError) as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
 
 
@@ -71,7 +71,7 @@ def import_(files: tuple[Path, ...], db: str | None) -> None:
         with Store.open(db) as store:
             ids = import_into(store, conversations)
     except MossAgentError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
     span = f" (ids {ids[0]}-{ids[-1]})" if ids else ""
     err.print(f"imported {len(ids)} conversation(s){span}")

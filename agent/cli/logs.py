@@ -67,5 +67,5 @@ def logs(cid: int | None, count: int, as_json: bool, conversations: bool, db: st
                 if result.error:
                     out.print(f"  [red]error ({escape(result.error.kind)}): {escape(safe(result.error.message))}[/red]")
     except MossAgentError as exc:
-        Console(stderr=True, highlight=False).print(f"[red]error:[/red] {escape(str(exc))}")
+        Console(stderr=True, highlight=False).print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 
 from agent.errors import MossAgentError
 from agent.events import Event, TurnResult
@@ -88,7 +89,7 @@ class Repl:
         except KeyboardInterrupt:
             cancel.set()
         except MossAgentError as exc:  # e.g. the log database went away mid-turn
-            self.console.print(f"[red]error:[/red] {exc}")
+            self.console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         finally:
             try:
                 stream.close()
