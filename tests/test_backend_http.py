@@ -257,6 +257,15 @@ def test_end_of_sequence_is_told_from_a_stop_string(scripted: Callable[..., Scri
     assert backend.transcript == "T:All done."
 
 
+def test_tgi_finish_reasons(scripted: Callable[..., Scripted]) -> None:
+    server = scripted(sse("a", finish="stop_sequence"), sse("<eoc>", finish="length"), sse("b", finish="eos_token"))
+    backend = backend_for(server)
+    _, end = run(backend, ["<eoc>"])
+    assert end.reason == "stop" and end.stop == "<eoc>"
+    _, end = run(backend, ["<eoc>"])
+    assert end.reason == "eos" and backend.transcript == "a<eoc>b" and len(server.requests) == 3
+
+
 def test_vllm_stop_reason_needs_no_probe(scripted: Callable[..., Scripted]) -> None:
     server = scripted(sse("a", finish="stop", extra={"stop_reason": "<eoc>"}))
     backend = backend_for(server)

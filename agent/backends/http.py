@@ -331,8 +331,8 @@ class HttpBackend:
         deadline: float | None,
     ) -> tuple[FinishReason, str | None]:
         """Decide between "a stop string ended it (which one)" and "end of sequence"."""
-        if finish != "stop" or not stops:
-            return "eos", None
+        if finish not in ("stop", "stop_sequence") or not stops:  # TGI says "stop_sequence"
+            return "eos", None  # "eos_token" (TGI), "[DONE]" with no reason, or no stops sent
         if has_stop_reason:  # vLLM: the stop string, or a token id / None for end of sequence
             return ("stop", vllm_stop) if vllm_stop in stops else ("eos", None)
         if not self.probe_stops:
