@@ -141,8 +141,15 @@ class LlamaCppBackend:
 
     @property
     def cached_tokens(self) -> int:
-        """How many of `token_ids` are evaluated in the KV cache."""
-        return self._llama.n_tokens
+        """How many of `token_ids` (from the start) are evaluated in the KV cache."""
+        return self._cached_prefix()
+
+    def _cached_prefix(self) -> int:
+        held, limit = self._llama.input_ids, min(self._llama.n_tokens, len(self._ids))
+        common = 0
+        while common < limit and held[common] == self._ids[common]:
+            common += 1
+        return common
 
     def reset(self, text: str = "") -> None:
         # The KV cache is left as it is: `generate` reuses whatever prefix of it still matches.
@@ -218,12 +225,7 @@ class LlamaCppBackend:
         least one token is evaluated, because the next token's logits come from the last one.
         """
         llama = self._llama
-        cached = llama.n_tokens
-        common = 0
-        limit = min(cached, len(self._ids))
-        held = llama.input_ids
-        while common < limit and held[common] == self._ids[common]:
-            common += 1
+        common = self._cached_prefix()
         if common == len(self._ids):
             common -= 1
         if common < 0:
@@ -311,6 +313,10 @@ class LlamaCppBackend:
             raise BackendError(f"llama.cpp failed while generating: {exc}") from exc
         written = scanner.text + (scanner.stop or "")
         self._finish(before_text, written)
+        if self._text.encode("utf-8")[base_bytes : self._covered] != bytes(gen_bytes[: self._covered - base_bytes]):
+            # The model wrote bytes that are not UTF-8 and the text holds U+FFFD instead: the
+            # generated ids no longer spell the transcript, so its text is tokenized afresh.
+            self._truncate_ids(base_bytes)
         yield GenerationEnd(
             reason=reason,
             text=scanner.text,
