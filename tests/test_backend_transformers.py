@@ -221,7 +221,7 @@ def test_default_model_resumes_like_a_reencode(default_model: LoadedModel,
     backend = make(default_model)
     backend.reset(PROMPT)
     run(backend, MOSS_STOPS, 8)
-    end = resume_vs_reencode(default_model, backend, RESULTS, MOSS_STOPS, 12, sizes)
+    end = resume_vs_reencode(default_model, backend, RESULTS, MOSS_STOPS, 20, sizes)
     assert "10063" in end.text or "10,063" in end.text, end.text
 
 

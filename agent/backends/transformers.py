@@ -20,12 +20,12 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import torch
-
 from agent.backends.base import FinishReason, GenerationEnd
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
-from agent.models import DtypeLike, load_pretrained
+from agent.models import DtypeLike, load_pretrained  # first: it sets OMP_WAIT_POLICY for torch
+
+import torch  # noqa: E402,I001
 
 #: Default dtype for the embedded model on CPU. bfloat16 decodes ~2x faster than float32 here
 #: (memory-bound matmuls move half the bytes) and the weights come from an 8-bit-class GGUF, so
@@ -73,13 +73,16 @@ class TransformersBackend:
         *,
         progress: bool = False,
         name: str | None = None,
+        num_threads: int | None = None,
         **options: Any,
     ) -> TransformersBackend:
         """Load a model directory, hub id or `.gguf` file (GGUF is converted once and cached).
 
-        `options` go to the constructor (temperature, top_p, seed).
+        `num_threads` sets torch's thread count (default: one per core); `options` go to the
+        constructor (temperature, top_p, seed).
         """
-        loaded = load_pretrained(path_or_gguf, dtype, progress=progress, name=name)
+        loaded = load_pretrained(path_or_gguf, dtype, progress=progress, name=name,
+                                 num_threads=num_threads)
         return cls(loaded.model, loaded.tokenizer, loaded.name, **options)
 
     # --- the Backend protocol ------------------------------------------------------------
@@ -349,6 +352,7 @@ def _crop(cache: Any, keep: int) -> None:
 def load_default_model(
     dtype: DtypeLike = DEFAULT_DTYPE,
     progress: bool = True,
+    num_threads: int | None = None,
     **options: Any,
 ) -> TransformersBackend:
     """The embedded Qwen2.5-Coder-0.5B-Instruct, assembled, verified and converted on first use.
@@ -360,5 +364,6 @@ def load_default_model(
 
     path = default_model_path(progress=progress)
     return TransformersBackend.from_pretrained(
-        path, dtype, progress=progress, name=DEFAULT_MODEL.name, **options
+        path, dtype, progress=progress, name=DEFAULT_MODEL.name, num_threads=num_threads,
+        **options,
     )
