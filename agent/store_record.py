@@ -9,6 +9,7 @@ mid-reply keeps most of what was written.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,7 @@ class Recorder:
                     partial += event.text
                     pending += 1
                     if pending >= self.flush_every:
-                        self.store.record_step(turn_id, fields={"partial_segment": segment, "partial": partial})
+                        self.store.record_step(turn_id, fields={"partial_segment": segment, "partial": partial.strip()})
                         pending = 0
                 elif isinstance(event, ThoughtsDone):
                     self._step(turn_id, event, {"thoughts": event.text, "partial_segment": None, "partial": ""})
@@ -100,9 +101,9 @@ class Recorder:
             raise
         finally:
             if turn_id is not None and not finished:
-                fields: dict[str, object] = {"status": status}
+                fields: dict[str, object] = {"status": status, "ended_at": time.time()}
                 if partial:
-                    fields.update(partial_segment=segment, partial=partial)
+                    fields.update(partial_segment=segment, partial=partial.strip())
                 try:
                     self.store.record_step(turn_id, fields=fields)
                 finally:

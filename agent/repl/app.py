@@ -66,7 +66,10 @@ class Repl:
             if not text.strip():
                 continue
             if text.lstrip().startswith("/"):
-                dispatch(self, text.strip())
+                try:
+                    dispatch(self, text.strip())
+                except KeyboardInterrupt:
+                    self.console.print("[yellow]stopped[/yellow]")
                 continue
             self.answer(text.strip())
 
