@@ -71,7 +71,14 @@ class LlamaCppBackend:
         self._n_ctx = llama.n_ctx()
         self._n_vocab = llama.n_vocab()
         self._vocab = getattr(llama._model, "vocab", None)
+        if self._vocab is None or not hasattr(llama._ctx, "get_logits_ith") or not hasattr(llama, "input_ids"):
+            version = getattr(lib, "__version__", "?")
+            raise BackendError(
+                f"llama-cpp-python {version} lacks the vocabulary and logits API this backend "
+                "uses (tested with 0.3.36): pip install -U 'llama-cpp-python>=0.3.36,<0.4'"
+            )
         self._bos: int | None = llama.token_bos() if llama._model.add_bos_token() else None
+        self._is_eog_fn = getattr(lib, "llama_vocab_is_eog", None) or lib.llama_token_is_eog
         self._pieces: dict[int, bytes] = {}
         self._piece_buffer = ctypes.create_string_buffer(256)
         self._text = ""
@@ -169,15 +176,15 @@ class LlamaCppBackend:
         """Keep the tokens that lie wholly within the first `size` bytes of the transcript,
         ending on a character boundary; what follows them becomes untokenized text again."""
         data = self._text.encode("utf-8")
-        keep = len(self._ids)
-        while keep and (
-            self._ends[keep - 1] is None
-            or self._ends[keep - 1] > size  # type: ignore[operator]
-            or (self._ends[keep - 1] < len(data) and _continuation(data[self._ends[keep - 1]]))  # type: ignore[operator]
-        ):
+        keep, covered = len(self._ids), 0
+        while keep:
+            end = self._ends[keep - 1]
+            if end is not None and end <= size and (end == len(data) or not _continuation(data[end])):
+                covered = end
+                break
             keep -= 1
         del self._ids[keep:], self._ends[keep:]
-        self._covered = self._ends[-1] if self._ends else 0  # type: ignore[assignment]
+        self._covered = covered
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -194,8 +201,7 @@ class LlamaCppBackend:
         return piece
 
     def _is_eog(self, token: int) -> bool:
-        is_eog = getattr(self._lib, "llama_vocab_is_eog", None) or self._lib.llama_token_is_eog
-        return bool(is_eog(self._vocab, token))
+        return bool(self._is_eog_fn(self._vocab, token))
 
     def _tokenize_tail(self) -> None:
         """Tokenize the text appended since the last call and take ownership of its ids."""
