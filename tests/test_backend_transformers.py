@@ -183,6 +183,33 @@ def test_close_early_keeps_a_consistent_transcript(smollm2: LoadedModel,
     resume_vs_reencode(smollm2, backend, "\n", [], 6, sizes)
 
 
+def test_end_of_sequence_is_in_the_transcript_not_the_content(smollm2: LoadedModel) -> None:
+    prompt = "The capital of France is"  # SmolLM2 Q4_1 ends this with <|im_end|> (greedy)
+    backend = make(smollm2)
+    backend.reset(prompt)
+    pieces, end = run(backend, [], 60)
+    assert end.reason == "eos" and end.stop is None
+    assert "".join(pieces) == end.text and "<|im_end|>" not in end.text
+    assert backend.transcript == prompt + end.text + "<|im_end|>"
+    # Asked for as a stop string, the same token ends generation as a stop.
+    backend.reset(prompt)
+    _, end = run(backend, ["<|im_end|>"], 60)
+    assert end.reason == "stop" and end.stop == "<|im_end|>"
+    assert backend.transcript == prompt + end.text + "<|im_end|>"
+
+
+def test_changing_the_transcript_cancels_an_open_generation(smollm2: LoadedModel) -> None:
+    backend = make(smollm2)
+    backend.reset("Once upon a time")
+    gen = backend.generate([], 20)
+    first = next(gen)
+    backend.append(" X")  # the consumer moved on without closing the generator
+    rest = list(gen)
+    end = rest[-1]
+    assert isinstance(end, GenerationEnd) and end.reason == "cancelled" and end.new_tokens == 1
+    assert backend.transcript == "Once upon a time" + first + " X"
+
+
 def test_rewind_drops_text_and_cache(smollm2: LoadedModel,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     backend = make(smollm2)

@@ -14,6 +14,7 @@ cost ~13% of decode speed on 2 cores).
 
 from __future__ import annotations
 
+import copy
 import inspect
 import os
 import time
@@ -89,6 +90,7 @@ class TransformersBackend:
 
     def reset(self, text: str = "") -> None:
         """Start a new transcript holding `text`; drops the cache."""
+        self._epoch = getattr(self, "_epoch", 0) + 1  # cancels an open generation
         self._transcript = text
         self._ids: list[int] = []
         # Where each id's text ends in the transcript (chars), or None when it ends inside a
@@ -112,6 +114,7 @@ class TransformersBackend:
 
     def append(self, text: str) -> None:
         """Add runtime-written text; it is tokenized on its own by the next `generate`."""
+        self._epoch += 1  # cancels an open generation
         self._transcript += text
 
     def rewind(self, chars: int) -> None:
@@ -125,6 +128,7 @@ class TransformersBackend:
                 f"cannot rewind {chars} characters of a {len(self._transcript)}-character "
                 f"transcript"
             )
+        self._epoch += 1  # cancels an open generation
         cut = len(self._transcript) - chars
         self._transcript = self._transcript[:cut]
         if cut >= self._covered:
@@ -168,60 +172,68 @@ class TransformersBackend:
         self._flush_pending()
         if not self._ids:
             raise BackendError("nothing to continue: reset() or append() some text first")
+        self._epoch += 1
+        epoch = self._epoch  # any later reset/append/rewind/generate cancels this generation
         base = len(self._ids)  # gen == self._ids[base:]
-        offset = self._covered  # gen's text starts here in the transcript
+        prior = self._transcript  # gen's text follows it
         prompt_tokens = base - self._cached
         gen: list[int] = []
         text = ""  # gen decoded
         fed = 0  # chars of `text` given to the scanner (complete characters only)
         reason: FinishReason = "length"
-        content_end: int | None = None
-        try:
-            while True:
-                if len(gen) >= max_new_tokens:
-                    reason = "length"
-                    break
-                if deadline is not None and time.monotonic() >= deadline:
-                    reason = "deadline"
-                    break
-                token = self._pick(self._advance(), temp, nucleus)
-                self._ids.append(token)
-                gen.append(token)
-                if token in self._eos:
-                    reason, content_end = "eos", len(text)
-                    text = self._decode(gen)
-                    self._ends.append(offset + len(text))
-                    break
-                text = self._decode(gen)
-                complete = len(text.rstrip("\ufffd"))  # U+FFFD: a character still incomplete
-                self._ends.append(offset + len(text) if complete == len(text) else None)
-                piece = scanner.feed(text[fed:complete])
-                fed = complete
-                if scanner.stopped:
-                    reason, content_end = "stop", len(scanner.text)
-                    text = self._end_at_stop(base, offset, gen, text, content_end + len(scanner.stop or ""))
-                if piece:
-                    yield piece
-                if scanner.stopped:
-                    break
-            if content_end is None:  # length or deadline: the held-back tail is content
-                rest = scanner.feed(text[fed:]) + scanner.flush()
-            else:
-                rest = scanner.feed(text[fed:content_end]) + scanner.flush() if reason == "eos" else ""
+        unfed: str | None = None  # after end of sequence: the content not yet given to scanner
+        while True:
+            if self._epoch != epoch:
+                reason = "cancelled"
+                break
+            if len(gen) >= max_new_tokens:
+                reason = "length"
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                reason = "deadline"
+                break
+            token = self._pick(self._advance(), temp, nucleus)
+            self._ids.append(token)
+            gen.append(token)
+            before, text = text, self._decode(gen)
+            complete = len(text.rstrip("\ufffd"))  # U+FFFD: a character still incomplete
+            if token in self._eos and not _ends_with_stop(scanner, text[fed:complete]):
+                # End of sequence: its text (e.g. `<|im_end|>`) is in the transcript, since the
+                # model saw it, but not in the content.
+                reason, unfed = "eos", before[fed:]
+                self._ends.append(len(prior) + len(text))
+                self._commit(prior + text)
+                break
+            self._ends.append(len(prior) + len(text) if complete == len(text) else None)
+            piece = scanner.feed(text[fed:complete])
+            fed = complete
+            if scanner.stopped:
+                reason = "stop"
+                end = len(scanner.text) + len(scanner.stop or "")
+                text = self._end_at_stop(base, len(prior), gen, text, end)
+            # After every token the ids, the cache and the transcript agree, so closing the
+            # generator at this yield leaves a consistent transcript without cleanup.
+            self._commit(prior + text)
+            if piece:
+                yield piece
+            if scanner.stopped:
+                break
+        if reason != "stop":  # the held-back tail is content after all
+            rest = scanner.feed(text[fed:] if unfed is None else unfed) + scanner.flush()
             if rest:
                 yield rest
-            yield GenerationEnd(
-                reason=reason, text=scanner.text, stop=scanner.stop,
-                new_tokens=len(gen), prompt_tokens=prompt_tokens,
-                seconds=time.monotonic() - started,
-            )
-        finally:
-            # Runs on normal end, on close() (GeneratorExit) and on errors: the transcript then
-            # holds exactly what the ids hold, whatever was yielded.
-            self._transcript += text
-            self._covered = len(self._transcript)
+        yield GenerationEnd(
+            reason=reason, text=scanner.text, stop=scanner.stop,
+            new_tokens=len(gen), prompt_tokens=prompt_tokens,
+            seconds=time.monotonic() - started,
+        )
 
     # --- internals ---------------------------------------------------------------------------
+
+    def _commit(self, transcript: str) -> None:
+        """The transcript now ends with generated text that the ids fully cover."""
+        self._transcript = transcript
+        self._covered = len(transcript)
 
     def _flush_pending(self) -> None:
         """Tokenize the text appended since the last generate, on its own."""
@@ -312,6 +324,13 @@ class TransformersBackend:
         self._ids.extend(tail)
         self._ends.extend(None if e is None else offset + len(kept) + e for e in tail_ends)
         return text[:end]
+
+
+def _ends_with_stop(scanner: StopScanner, piece: str) -> bool:
+    """Would `piece` complete a stop string? (Asked of a copy, so the scanner is unchanged.)"""
+    probe = copy.copy(scanner)
+    probe.feed(piece)
+    return probe.stopped
 
 
 def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:
