@@ -14,28 +14,33 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from agent.errors import MossAgentError
-from agent.events import ErrorEvent, TokenCounts, TurnResult, Timings, WarningEvent
+from agent.events import TurnResult, WarningEvent
 from agent.format import Call
+from agent.store_rows import (
+    FINISHED,
+    ConversationInfo,
+    Status,
+    StoredTurn,
+    clean,
+    conversation_from_row,
+    to_json,
+    turn_from_row,
+)
 from tools import ToolResult
 
 SCHEMA_VERSION = 1
 DB_NAME = "logs.db"
-
-Status = Literal["running", "done", "error", "cancelled", "interrupted"]
-#: Turns that reached their end: the ones a resumed session and an export contain.
-FINISHED: tuple[str, ...] = ("done", "error")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -112,42 +117,6 @@ def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
     return default_data_dir(environ) / DB_NAME
-
-
-class ConversationInfo(BaseModel):
-    """One conversation's row: who answered, with which meta instruction and tools."""
-
-    id: int
-    created_at: float
-    updated_at: float
-    model: str = ""
-    meta_instruction: str = ""
-    tools: list[str] = Field(default_factory=list)
-    source: str = "recorded"
-    source_id: int | str | None = None
-    category: str | None = None
-    num_turns: int | None = None  # as an imported file recorded it
-    turn_count: int = 0
-
-
-class StoredTurn(BaseModel):
-    """One turn as stored: the result, its status and, if imported, the exact recording."""
-
-    id: int
-    conversation_id: int
-    seq: int
-    status: Status
-    started_at: float
-    ended_at: float | None = None
-    tools: list[str] = Field(default_factory=list)
-    partial_segment: str | None = None
-    partial: str = ""  # the segment being written when the turn was last flushed
-    recorded: dict[str, str] | None = None
-    result: TurnResult
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED
 
 
 class Store:
@@ -260,8 +229,8 @@ class Store:
         cursor = db.execute(
             "INSERT INTO conversations (created_at, updated_at, model, meta_instruction, tools, source,"
             " source_id, category, num_turns) VALUES (?,?,?,?,?,?,?,?,?)",
-            _clean((now, now, model, meta, _json(list(tools)), source,
-                    None if source_id is None else _json(source_id), category, num_turns)),
+            clean((now, now, model, meta, to_json(list(tools)), source,
+                    None if source_id is None else to_json(source_id), category, num_turns)),
         )
         return int(cursor.lastrowid)  # type: ignore[arg-type]
 
@@ -282,7 +251,7 @@ class Store:
         cursor = db.execute(
             "INSERT INTO turns (conversation_id, seq, status, question, model, tools, started_at)"
             " VALUES (?,?,?,?,?,?,?)",
-            _clean((conversation_id, seq, status, question, model, _json(list(tools)), now)),
+            clean((conversation_id, seq, status, question, model, to_json(list(tools)), now)),
         )
         db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
         return int(cursor.lastrowid)  # type: ignore[arg-type]
@@ -298,24 +267,24 @@ class Store:
             if fields:
                 _check_columns(fields)
                 assignments = ", ".join(f"{name} = ?" for name in fields)
-                db.execute(f"UPDATE turns SET {assignments} WHERE id = ?", _clean((*fields.values(), turn_id)))
+                db.execute(f"UPDATE turns SET {assignments} WHERE id = ?", clean((*fields.values(), turn_id)))
             if calls is not None:
                 db.execute("DELETE FROM calls WHERE turn_id = ?", (turn_id,))
                 db.executemany(
                     "INSERT INTO calls (turn_id, idx, tool, text, args) VALUES (?,?,?,?,?)",
-                    [_clean((turn_id, i, c.tool, c.text, _json(list(c.args)))) for i, c in enumerate(calls)],
+                    [clean((turn_id, i, c.tool, c.text, to_json(list(c.args)))) for i, c in enumerate(calls)],
                 )
             if result is not None:
                 index, outcome = result
                 db.execute(
                     "UPDATE calls SET result = ?, elapsed_s = ?, error_kind = ? WHERE turn_id = ? AND idx = ?",
-                    (_json(outcome), outcome.elapsed_s,
+                    (to_json(outcome), outcome.elapsed_s,
                      outcome.error.kind.value if outcome.error else None, turn_id, index),
                 )
 
     def _event(self, db: sqlite3.Connection, turn_id: int, event: BaseModel) -> None:
         db.execute("INSERT INTO events (turn_id, at, type, data) VALUES (?,?,?,?)",
-                   (turn_id, time.time(), getattr(event, "type", type(event).__name__), _json(event)))
+                   (turn_id, time.time(), getattr(event, "type", type(event).__name__), to_json(event)))
 
     def finish_turn(self, turn_id: int, result: TurnResult, status: Status, event: BaseModel | None = None) -> None:
         """Write the finished turn's columns (texts, tokens, timings, error) in one step."""
@@ -356,13 +325,13 @@ class Store:
                 db.execute(
                     "UPDATE turns SET thoughts = ?, commands = ?, reply = ?, recorded = ?, ended_at = started_at"
                     " WHERE id = ?",
-                    _clean((result.thoughts, result.commands, result.reply,
-                            None if recorded is None else _json(recorded), turn_id)),
+                    clean((result.thoughts, result.commands, result.reply,
+                            None if recorded is None else to_json(recorded), turn_id)),
                 )
                 db.executemany(
                     "INSERT INTO calls (turn_id, idx, tool, text, args, result, error_kind) VALUES (?,?,?,?,?,?,?)",
-                    [_clean((turn_id, i, c.tool, c.text, _json(list(c.args)),
-                             _json(r) if r is not None else None,
+                    [clean((turn_id, i, c.tool, c.text, to_json(list(c.args)),
+                             to_json(r) if r is not None else None,
                              r.error.kind.value if r is not None and r.error else None))
                      for i, (c, r) in enumerate(_pad(result.calls, result.results))],
                 )
@@ -373,13 +342,13 @@ class Store:
         rows = self._read(_CONVERSATIONS + " WHERE c.id = ? GROUP BY c.id", (conversation_id,))
         if not rows:
             raise StoreError(f"no conversation {conversation_id} in {self.path}; `moss-agent logs` lists them")
-        return _conversation(rows[0])
+        return conversation_from_row(rows[0])
 
     def conversations(self, limit: int | None = None) -> list[ConversationInfo]:
         """Conversations, most recently active first."""
         sql = _CONVERSATIONS + " GROUP BY c.id ORDER BY c.updated_at DESC, c.id DESC"
         rows = self._read(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
-        return [_conversation(r) for r in rows]
+        return [conversation_from_row(r) for r in rows]
 
     def latest_conversation_id(self) -> int | None:
         rows = self._read("SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1")
@@ -407,7 +376,7 @@ class Store:
             for event in self._read(f"SELECT turn_id, data FROM events WHERE type = 'warning' AND turn_id IN ({marks})"
                                     " ORDER BY id", ids):
                 warnings.setdefault(event["turn_id"], []).append(WarningEvent.model_validate(json.loads(event["data"])))
-        return [_turn(r, calls.get(r["id"], []), warnings.get(r["id"], [])) for r in rows]
+        return [turn_from_row(r, calls.get(r["id"], []), warnings.get(r["id"], [])) for r in rows]
 
     def history(self, conversation_id: int) -> list[TurnResult]:
         """The finished turns of a conversation, to resume it as a session."""
@@ -437,23 +406,6 @@ _TURN_COLUMNS = frozenset({
 })
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _clean(params: Sequence[Any]) -> tuple[Any, ...]:
-    """Text columns as valid UTF-8: a lone surrogate (untrusted model output, some recorded
-    samples) becomes U+FFFD. JSON columns escape them instead, so nothing there is lost."""
-    return tuple(_SURROGATE.sub("\ufffd", p) if isinstance(p, str) else p for p in params)
-
-
-def _json(value: Any) -> str:
-    """Compact JSON, UTF-8 unescaped unless the text holds lone surrogates (then escaped)."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
-    text = json.dumps(value, ensure_ascii=False)
-    return json.dumps(value) if _SURROGATE.search(text) else text
-
-
 def _check_columns(fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - _TURN_COLUMNS
     if unknown:
@@ -469,45 +421,6 @@ def _corrupt(path: Path, exc: Exception) -> StoreError:
         f"the log database {path} is not readable ({exc}). It may be damaged or not a moss-agent "
         f"database: move it aside (mv '{path}' '{path}.bad') to start a new one, pass --db PATH to "
         "use another file, or --no-log to run without logging."
-    )
-
-
-def _conversation(row: Mapping[str, Any]) -> ConversationInfo:
-    data = dict(row)
-    data["tools"] = json.loads(data["tools"] or "[]")
-    data["source_id"] = None if data["source_id"] is None else json.loads(data["source_id"])
-    return ConversationInfo(**data)
-
-
-def _turn(row: Mapping[str, Any], calls: Sequence[Mapping[str, Any]], warnings: list[WarningEvent]) -> StoredTurn:
-    error = ErrorEvent(kind=row["error_kind"], message=row["error_message"] or "") if row["error_kind"] else None
-    parsed_calls = [Call(tool=c["tool"], args=tuple(json.loads(c["args"])), text=c["text"]) for c in calls]
-    results = [ToolResult.model_validate(json.loads(c["result"])) for c in calls if c["result"] is not None]
-    result = TurnResult(
-        question=row["question"],
-        thoughts=row["thoughts"],
-        commands=row["commands"],
-        calls=parsed_calls,
-        results=results,
-        reply=row["reply"],
-        tokens=TokenCounts(prompt=row["prompt_tokens"], generated=row["generated_tokens"]),
-        timings=Timings.model_validate_json(row["timings"]) if row["timings"] else Timings(),
-        warnings=warnings,
-        error=error,
-        model=row["model"],
-    )
-    return StoredTurn(
-        id=row["id"],
-        conversation_id=row["conversation_id"],
-        seq=row["seq"],
-        status=row["status"],
-        started_at=row["started_at"],
-        ended_at=row["ended_at"],
-        tools=json.loads(row["tools"] or "[]"),
-        partial_segment=row["partial_segment"],
-        partial=row["partial"],
-        recorded=json.loads(row["recorded"]) if row["recorded"] else None,
-        result=result,
     )
 
 
