@@ -6,7 +6,8 @@
 For each backend and each case: time to first token (from the `generate` call to the first
 piece shown), decode tokens/s (tokens after the first over the time after the first), whole
 generation seconds, tokens prefilled and generated, and whether the text is identical to the
-first backend's. A case is a prompt and one or more segments; each segment after the first
+first backend's. For `http`, "new" counts streamed pieces (llama.cpp's server sends one per
+token but holds back the tokens of a stop string) and prefill is unknown. A case is a prompt and one or more segments; each segment after the first
 appends runtime text (a MOSS Results block) and continues, so its time to first token shows
 whether the backend reused the earlier prefix (KV cache in process, prefix cache on a server).
 
