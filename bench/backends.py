@@ -182,6 +182,7 @@ def llama_server(model: Path, threads: int) -> Iterator[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
          "--port", str(port), "--n_threads", str(threads), "--n_ctx", "4096", "--logits_all", "false"],
+        env={**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -261,8 +262,8 @@ def main() -> None:
             reference[key] = m.text
     load_after = os.getloadavg()[0]
     print(f"\nload average {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} CPUs "
-          f"with {args.threads} threads per backend: llama.cpp slows down sharply when other work "
-          "takes the cores its threads wait on, so compare numbers from quiet runs only")
+          f"with {args.threads} threads per backend, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}: "
+          "other work on the cores slows every backend, so compare numbers from the same run")
     print()
     header = f"{'backend':<13}{'case / segment':<50}{'TTFT s':>8}{'tok/s':>8}{'total s':>9}{'prefill':>8}{'new':>5}  {'end':<7}same"
     print(header)
