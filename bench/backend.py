@@ -151,12 +151,14 @@ def main() -> None:
     if args.child_start:
         child_first_token(args.child_start)
         return
+    import agent.models  # noqa: F401  (before torch: it sets the OpenMP wait policy)
     import torch
 
     if args.threads:
         torch.set_num_threads(args.threads)
     dtypes = args.dtypes.split(",")
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, cpus {os.cpu_count()}, "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}, "
           f"load average {os.getloadavg()[0]:.1f}")
 
     from agent.backends.assets import cache_dir
