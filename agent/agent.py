@@ -16,7 +16,8 @@ from agent.backends.base import Backend
 from agent.errors import ConfigurationError
 from agent.events import Event, TurnDone, TurnResult
 from agent.format import Call, render_meta_instruction
-from agent.loop import TurnLimits, TurnLoop, render_turn_text
+from agent.framing import CHATML_FRAMING, FRAMINGS, MOSS_FRAMING, Framing
+from agent.loop import TurnLimits, TurnLoop
 from agent.prompt import ToolInfo, build_prefix, capabilities
 from tools import Limits, Registry, SandboxPool, ToolResult
 
@@ -39,6 +40,7 @@ class Agent:
         limits: TurnLimits | None = None,
         tool_limits: Limits | None = None,
         few_shot: bool | None = None,
+        framing: str | None = None,
         registry: Registry | None = None,
         workers: int = 2,
         progress: bool = False,
@@ -53,6 +55,9 @@ class Agent:
         self._backend_options = backend_options or {}
         self._backend: Backend | None = model if isinstance(model, Backend) else None
         self._few_shot = few_shot
+        if framing is not None and framing not in FRAMINGS:
+            raise ConfigurationError(f"unknown framing {framing!r}: choose one of {', '.join(FRAMINGS)}")
+        self._framing_name = framing
         self._tool_limits = tool_limits or Limits()
         self._workers = workers
         self._progress = progress
@@ -87,13 +92,22 @@ class Agent:
         ]
 
     @property
+    def is_moss_model(self) -> bool:
+        return "moss" in self.model_name.lower()
+
+    @property
+    def framing(self) -> Framing:
+        """MOSS's own `<|Human|>` framing for a MOSS model, ChatML roles for any other."""
+        if self._framing_name is not None:
+            return FRAMINGS[self._framing_name]
+        return MOSS_FRAMING if self.is_moss_model else CHATML_FRAMING
+
+    @property
     def prefix(self) -> str:
         """The meta instruction (and examples for a non-MOSS model) every conversation starts with."""
         if self._prefix is None:
-            few_shot = self._few_shot
-            if few_shot is None:
-                few_shot = "moss" not in self.model_name.lower()
-            self._prefix = build_prefix(self.tools, few_shot=few_shot)
+            few_shot = not self.is_moss_model if self._few_shot is None else self._few_shot
+            self._prefix = build_prefix(self.tools, few_shot=few_shot, framing=self.framing)
         return self._prefix
 
     @property
@@ -170,7 +184,9 @@ class Session:
 
     @property
     def history_text(self) -> str:
-        return "".join(render_turn_text(t) for t in self.turns)
+        """The session's turns as the backend's transcript holds them."""
+        framing = self.agent.framing
+        return "".join(framing.render_turn(t) for t in self.turns)
 
     def stream(self, text: str) -> Iterator[Event]:
         agent = self.agent
@@ -182,6 +198,7 @@ class Session:
                 limits=agent.limits,
                 known_tools=[t.name for t in agent.tools],
                 model_name=agent.model_name,
+                framing=agent.framing,
             )
             for event in loop.run(text):
                 if isinstance(event, TurnDone):

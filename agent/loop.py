@@ -48,6 +48,7 @@ from agent.format import (
     Call,
     render_results,
 )
+from agent.framing import MOSS_FRAMING, Framing
 from agent.parse import parse_commands
 from tools import ToolResult
 
@@ -114,7 +115,9 @@ class TurnLoop:
         limits: TurnLimits | None = None,
         known_tools: Collection[str] | None = None,
         model_name: str = "",
+        framing: Framing = MOSS_FRAMING,
     ) -> None:
+        self.framing = framing
         self.backend = backend
         self.run_calls = run_calls
         self.limits = limits or TurnLimits()
@@ -149,7 +152,7 @@ class _Turn:
         result = self.result
         try:
             yield TurnStarted(text=result.question)
-            self.backend.append(f"{HUMAN} {result.question}{EOH}\n{INNER_THOUGHTS}")
+            self.backend.append(self.loop.framing.open_turn(result.question))
             self.stage = "thoughts"
             t0 = time.monotonic()
             result.thoughts = yield from self._segment("thoughts", self.limits.thoughts_tokens)
@@ -181,7 +184,7 @@ class _Turn:
             result.timings.reply_s = time.monotonic() - t0
             if not result.reply:
                 yield self._warn("empty_reply", "the model ended its reply without writing anything")
-            self.backend.append("\n")
+            self.backend.append(self.loop.framing.turn_close)
             self.stage = "done"
             yield ReplyDone(text=result.reply)
         except BackendError as exc:
@@ -204,7 +207,8 @@ class _Turn:
         if time.monotonic() >= self.deadline:
             self._deadline_error()
         end_marker = SEGMENT_END[segment]
-        stops = (end_marker,) + tuple(s for s in _STRAY if s != end_marker)
+        stray = _STRAY + self.loop.framing.stops
+        stops = (end_marker,) + tuple(s for s in stray if s != end_marker)
         stream = self.backend.generate(stops, max_tokens, self.deadline)
         end: GenerationEnd | None = None
         content = ""
@@ -289,7 +293,7 @@ class _Turn:
             if self.stage == "reply":
                 result.reply = result.reply or self._partial()
                 self._settle(result.reply, EOM)
-                self.backend.append("\n")
+                self.backend.append(self.loop.framing.turn_close)
             self.stage = "done"
         except BackendError:  # the transcript is the backend's to repair; the turn is over
             pass
@@ -307,11 +311,5 @@ class _Turn:
 
 
 def render_turn_text(result: TurnResult) -> str:
-    """The canonical MOSS text of a finished turn, as the transcript holds it."""
-    return (
-        f"{HUMAN} {result.question}{EOH}\n{INNER_THOUGHTS} {result.thoughts}{EOT}\n"
-        f"{COMMANDS} {result.commands}{EOC}\n"
-        + render_results(list(zip(result.calls, result.results)))
-        + f"{MOSS} {result.reply}{EOM}\n"
-    )
-
+    """The canonical MOSS text of a finished turn, as sessions record and export it."""
+    return MOSS_FRAMING.render_turn(result)

@@ -22,7 +22,7 @@ from agent.format import (
     capabilities_for,
     render_meta_instruction,
 )
-from agent.loop import render_turn_text
+from agent.framing import MOSS_FRAMING, Framing
 from tools import ToolResult
 
 
@@ -58,14 +58,24 @@ def _call(tool: str, *args: str) -> Call:
     return Call(tool=tool, args=args, text=f"{tool}({quoted})")
 
 
-# (tools the example needs, the example). Order matters: calls and plain answers alternate so
-# that neither habit dominates the model's next turn.
+# One line added to MOSS's persona for models that were not trained on it: without it a small
+# model decides that arithmetic it "knows" needs no tool, and states wrong numbers.
+TOOL_RULE = (
+    "- MOSS uses a tool for every calculation, however simple, and for every equation; "
+    "for anything else its Commands are None.\n"
+)
+
+# (tools the example needs, the example). Order matters, measured with bench/accuracy.py: calls
+# and plain answers alternate so that neither habit dominates, and the last example weighs most
+# (a Chinese greeting placed last made the model greet in Chinese and stop calling tools). The
+# thoughts restate the question and name the reason (a calculation or not); "I can do this
+# myself", tried first, was copied into arithmetic questions, which then got wrong answers.
 FEW_SHOT: list[tuple[frozenset[str], TurnResult]] = [
     (
         frozenset({"Calculate"}),
         _example(
             "What is 1234 multiplied by 56?",
-            "The user asks for a product of two numbers. I should use the calculator to get it exactly.",
+            "The user asks for the product of 1234 and 56. This is a calculation, so I use the calculator.",
             "1234 multiplied by 56 is 69104.",
             [(_call("Calculate", "1234*56"), ToolResult.value("69104"))],
         ),
@@ -74,15 +84,35 @@ FEW_SHOT: list[tuple[frozenset[str], TurnResult]] = [
         frozenset(),
         _example(
             "What is the capital of France?",
-            "This is a general knowledge question. I know the answer, so no tool is needed.",
+            "The user asks which city is the capital of France. "
+            "This is not a calculation, so no tool is needed; I answer directly.",
             "The capital of France is Paris.",
+        ),
+    ),
+    (
+        frozenset({"Calculate"}),
+        _example(
+            "What is 12.5% of 880?",
+            "The user asks for 12.5% of 880. This is a calculation, so I use the calculator.",
+            "12.5% of 880 is 110.",
+            [(_call("Calculate", "880*12.5/100"), ToolResult.value("110.0"))],
+        ),
+    ),
+    (
+        frozenset(),
+        _example(
+            "Translate 'good morning' into French.",
+            "The user wants 'good morning' in French. "
+            "This is not a calculation, so no tool is needed; I answer directly.",
+            "'Good morning' in French is 'Bonjour'.",
         ),
     ),
     (
         frozenset({"Solve"}),
         _example(
             "Two numbers add up to 30 and their difference is 8. What are they?",
-            "This is a system of two linear equations. I should use the equation solver.",
+            "The user asks for two numbers from their sum and difference. "
+            "This is a system of equations, so I use the equation solver.",
             "The two numbers are 19 and 11.",
             [(_call("Solve", "x+y=30;x-y=8"), ToolResult.lines(["x = 19", "y = 11"]))],
         ),
@@ -90,39 +120,67 @@ FEW_SHOT: list[tuple[frozenset[str], TurnResult]] = [
     (
         frozenset(),
         _example(
-            "Translate 'good morning' into French.",
-            "The user wants a translation. I can do this myself; no tool is needed.",
-            "'Good morning' in French is 'Bonjour'.",
+            "Tell me a short joke.",
+            "The user wants a joke. This is not a calculation, so no tool is needed; I answer directly.",
+            "Why did the scarecrow win an award? Because he was outstanding in his field!",
         ),
     ),
     (
         frozenset({"Calculate"}),
         _example(
-            "一个圆的半径是3厘米，它的面积是多少？",
-            "用户想知道圆的面积，公式是 pi*r^2，我需要用计算器计算。",
-            "半径为3厘米的圆，面积约为28.27平方厘米。",
-            [(_call("Calculate", "pi*3^2"), ToolResult.value("28.274333882308138"))],
+            "What is 91000 divided by 35?",
+            "The user asks for 91000 divided by 35. This is a calculation, so I use the calculator.",
+            "91000 divided by 35 is 2600.",
+            [(_call("Calculate", "91000/35"), ToolResult.value("2600.0"))],
+        ),
+    ),
+    (
+        frozenset({"Solve"}),
+        _example(
+            "Solve 3x + 2y = 16 and x - y = 2.",
+            "The user gives two equations in x and y. "
+            "This is a system of equations, so I use the equation solver.",
+            "The solution is x = 4 and y = 2.",
+            [(_call("Solve", "3x+2y=16;x-y=2"), ToolResult.lines(["x = 4", "y = 2"]))],
+        ),
+    ),
+    (
+        frozenset({"Calculate"}),
+        _example(
+            "35乘以47等于多少？",
+            "用户问35乘以47的结果。这是一个计算问题，所以我使用计算器。",
+            "35乘以47等于1645。",
+            [(_call("Calculate", "35*47"), ToolResult.value("1645"))],
         ),
     ),
     (
         frozenset(),
         _example(
-            "Tell me a short joke.",
-            "The user wants a joke. This needs no tool.",
-            "Why did the scarecrow win an award? Because he was outstanding in his field!",
+            "Who painted the Mona Lisa?",
+            "The user asks who painted the Mona Lisa. "
+            "This is not a calculation, so no tool is needed; I answer directly.",
+            "The Mona Lisa was painted by Leonardo da Vinci.",
         ),
     ),
 ]
 
 
-def few_shot_text(enabled_tools: Collection[str]) -> str:
+def few_shot_text(enabled_tools: Collection[str], framing: Framing = MOSS_FRAMING) -> str:
     """The example turns whose tools are all enabled, rendered in the wire format."""
     return "".join(
-        render_turn_text(example) for needs, example in FEW_SHOT if needs <= set(enabled_tools)
+        framing.render_turn(example) for needs, example in FEW_SHOT if needs <= set(enabled_tools)
     )
 
 
-def build_prefix(tools: Sequence[ToolInfo], *, few_shot: bool, preamble: str = MOSS_PREAMBLE) -> str:
+def build_prefix(
+    tools: Sequence[ToolInfo],
+    *,
+    few_shot: bool,
+    framing: Framing = MOSS_FRAMING,
+    preamble: str = MOSS_PREAMBLE,
+) -> str:
     """The text before the first turn: meta instruction, then (for non-MOSS models) examples."""
-    meta = render_meta_instruction(capabilities(tools), preamble=preamble)
-    return meta + (few_shot_text([t.name for t in tools]) if few_shot else "")
+    if not few_shot:
+        return framing.system(render_meta_instruction(capabilities(tools), preamble=preamble))
+    meta = render_meta_instruction(capabilities(tools), preamble=preamble + TOOL_RULE)
+    return framing.system(meta) + few_shot_text([t.name for t in tools], framing)

@@ -53,7 +53,9 @@ def test_sharegpt_export_imports_back_to_the_same_export(samples) -> None:
 
 def test_a_recorded_session_becomes_sft_data_the_conformance_parser_reads_back(tmp_path: Path) -> None:
     with Store.open(tmp_path / "logs.db") as store:
-        with Agent(ScriptedBackend(TOOL_TURN + PLAIN_TURN), tools=["Calculate"]) as agent:
+        # MOSS framing, so that the transcript the model saw is MOSS text end to end
+        backend = ScriptedBackend(TOOL_TURN + PLAIN_TURN)
+        with Agent(backend, tools=["Calculate"], framing="moss") as agent:
             session, recorder = agent.session(), Recorder(store, agent)
             list(recorder.stream(session, "What is 2^10?"))
             list(recorder.stream(session, "Thanks"))
@@ -76,7 +78,10 @@ def test_a_recorded_session_becomes_sft_data_the_conformance_parser_reads_back(t
     assert json.dumps(parsed.to_moss_json(), ensure_ascii=False, indent=4) == text
     # the chat text equals what the model saw after its prefix
     assert "".join(t.render() for t in parsed.turns) == session.history_text
-    assert history.startswith(meta)
+    assert backend.transcript == history + session.history_text
+    # the model's prompt carried the same tools; it adds examples (and a rule) for a non-MOSS model
+    capabilities = meta[meta.index("Capabilities and tools that MOSS can possess.") :]
+    assert capabilities in history
 
 
 def test_alpaca_gives_one_record_per_turn_with_the_earlier_pairs(tmp_path: Path) -> None:
