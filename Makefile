@@ -25,8 +25,10 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install -e .
 	touch $@
 
+# llama-cpp-python compiles llama.cpp (minutes, once); GGML_NATIVE=OFF keeps the build portable
+# to any AVX2-era x86-64 machine rather than tuned to the one that built it.
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install -e ".[test]"
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/python -m pip install -e ".[test,llamacpp]"
 	touch $@
 
 clean:
