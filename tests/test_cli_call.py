@@ -38,8 +38,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def moss(installed: Path) -> Run:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(installed), str(REPO)]))
+def moss(installed: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(installed), str(REPO)]),
+               MOSS_AGENT_DATA=str(tmp_path_factory.mktemp("data")))
+    env.pop("MOSS_AGENT_SEARXNG_URL", None)
 
     def run(*args: str, check_rc: int | None = 0) -> subprocess.CompletedProcess:
         done = subprocess.run(
@@ -63,7 +65,10 @@ def test_tools_list_shows_the_third_party_plugin(moss: Run) -> None:
     assert listing["network_isolation"] in ("netns", "seccomp", "none")
     weekday = next(t for t in listing["tools"] if t["name"] == "Weekday")
     assert weekday == {"name": "Weekday", "capability": "Calendar", "signature": "Weekday(date)",
-                       "source": "moss-plugin-weekday", "enabled": True, "network": False}
+                       "source": "moss-plugin-weekday", "enabled": True, "available": True,
+                       "network": False}
+    search = next(t for t in listing["tools"] if t["name"] == "Search")
+    assert search["available"] is False  # no index and no server in the test's data folder
 
 
 def test_call_prints_the_results_entry_as_the_model_sees_it(moss: Run) -> None:

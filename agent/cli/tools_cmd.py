@@ -35,6 +35,7 @@ def list_tools(as_json: bool) -> None:
             "signature": e.tool.signature,
             "source": e.source,
             "enabled": e.enabled,
+            "available": e.tool.is_available(),
             "network": bool(e.tool.network),
         }
         for e in registry.entries()
@@ -50,7 +51,8 @@ def list_tools(as_json: bool) -> None:
     headers = ["NAME", "CAPABILITY", "SIGNATURE", "SOURCE", "ENABLED", "NETWORK"]
     table = [headers] + [
         [r["name"], r["capability"], r["signature"], r["source"],
-         "yes" if r["enabled"] else "no", "allowed" if r["network"] else "blocked"]
+         ("yes" if r["available"] else "no (not configured)") if r["enabled"] else "no",
+         "allowed" if r["network"] else "blocked"]
         for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
