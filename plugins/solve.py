@@ -13,7 +13,9 @@ from typing import ClassVar
 
 from tools import ErrorKind, Tool, ToolResult
 
+from plugins._mathdialect import normalize
 from plugins._matherrors import MathError
+from plugins.calculate import calculate_text
 
 
 def _core() -> ModuleType:
@@ -23,12 +25,29 @@ def _core() -> ModuleType:
 
 
 def solve_result(equations: str, variable: str | None = None) -> ToolResult:
-    """Solve and wrap the answer: one line per variable, or a block `No result.` failure."""
+    """Solve and wrap the answer: one line per variable, or a block `No result.` failure.
+
+    Plain arithmetic with no unknowns (`Solve("2^16")`) gets its value, as Calculate would
+    give it: a small model that just used Solve tends to reach for it again for the next
+    question, and an equation solver asked about a constant can simply say what it is.
+    """
+    if variable is None:
+        value = _constant_value(equations)
+        if value is not None:
+            return ToolResult.value(value)
     try:
         return ToolResult.lines(_core().solve_lines(equations, variable))
     except MathError as exc:
         kind = ErrorKind.NO_RESULT if exc.kind == "no_result" else ErrorKind.REFUSED
         return ToolResult.failure(kind, str(exc), block=True)
+
+
+def _constant_value(text: str) -> str | None:
+    """The value of `text` when it is arithmetic without an equation or unknowns, else None."""
+    try:
+        return None if "=" in normalize(text) else calculate_text(text)
+    except MathError:
+        return None
 
 
 class SolveTool(Tool):

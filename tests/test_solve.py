@@ -189,3 +189,17 @@ def test_cli_call_prints_moss_lines() -> None:
         capture_output=True, text=True, timeout=120, cwd=REPO,
     )
     assert out.stdout.splitlines()[:3] == ['Solve("x+y=30;x-y=8") =>', "x = 19", "y = 11"], out.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("2^16", "65536"), ("347*29", "10063"), ("sqrt(2025)", "45.0")]
+)
+def test_plain_arithmetic_gets_its_value(text: str, value: str) -> None:
+    result = solve_result(text)
+    assert result.shape == "value" and result.items == (value,)
+    assert result.render_body() == f" {value}"
+
+
+@pytest.mark.parametrize("text", ["3x+280", "x", "det(randMatrix(5,7))", "2^16=x"])
+def test_expressions_with_unknowns_or_equations_are_not_evaluated(text: str) -> None:
+    assert solve_result(text).shape != "value"
