@@ -115,6 +115,7 @@ class HttpBackend:
         extra_body: dict[str, Any] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        self.model_name = model  # as the server names it; for logs and the framing choice
         if not base_url.startswith(("http://", "https://")):
             raise BackendError(
                 f"base URL {base_url!r} is not an http(s) URL; pass the server root, "

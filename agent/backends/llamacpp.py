@@ -74,6 +74,8 @@ class LlamaCppBackend:
         self._lib = lib
         self._np = numpy
         self._llama = llama
+        # What logs and the framing choice call the model: the GGUF's own name for it.
+        self.model_name: str = (getattr(llama, "metadata", None) or {}).get("general.name", "")
         self._n_ctx = llama.n_ctx()
         self._n_vocab = llama.n_vocab()
         self._vocab = getattr(llama._model, "vocab", None)
