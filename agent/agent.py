@@ -121,11 +121,14 @@ class Agent:
             _enable_only(self.registry, names)
             self._prefix = None
 
-    def _run_calls(self, calls: list[Call]) -> list[ToolResult]:
+    def _ensure_pool(self) -> SandboxPool:
         with self._lock:
             if self._pool is None:
                 self._pool = SandboxPool(self.registry, workers=self._workers, limits=self._tool_limits)
-        return self._pool.run_many([(c.tool, c.args) for c in calls])
+            return self._pool
+
+    def _run_calls(self, calls: list[Call]) -> list[ToolResult]:
+        return self._ensure_pool().run_many([(c.tool, c.args) for c in calls])
 
     def close(self) -> None:
         """Stop the sandbox workers and let the model go; the agent can start them again."""
@@ -191,6 +194,8 @@ class Session:
     def stream(self, text: str) -> Iterator[Event]:
         agent = self.agent
         with agent._lock:
+            if agent.tools:  # workers import their plugins (sympy: ~1 s) while the model works
+                agent._ensure_pool()
             agent._activate(self.history_text)
             loop = TurnLoop(
                 agent.backend,

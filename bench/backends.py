@@ -16,8 +16,13 @@ llama.cpp server (llama-cpp-python[server]) that this script starts on a free lo
 stops at the end. All run the same GGUF (the embedded default model unless `--model`), greedy,
 with `--threads` CPU threads. A backend whose package is missing is skipped with a note.
 
-To extend: add a `Case` to `CASES` (the full-turn case with tools belongs here once the loop
-runs them), or a factory to `FACTORIES` (a context manager yielding a Backend).
+Then whole turns through the agent (tools in the real sandbox) on `TURN_QUESTIONS`: seconds for
+the turn, seconds to the first reply token, the calls and whether the reply is identical to the
+first backend's. The first question of each backend warms the prompt's prefix; the table shows
+all of them.
+
+To extend: add a `Case` to `CASES`, a question to `TURN_QUESTIONS`, or a factory to
+`FACTORIES` (a context manager yielding a Backend).
 """
 
 from __future__ import annotations
@@ -222,6 +227,42 @@ FACTORIES: dict[str, Callable[[Path, int], contextlib.AbstractContextManager[Bac
 }
 
 
+TURN_QUESTIONS = (
+    "What is 347 multiplied by 29?",
+    "Solve 3x + 7 = 22 for x.",
+    "What is 15% of 2480?",
+    "What is the capital of Japan?",
+)
+
+
+@dataclass
+class TurnMeasure:
+    backend: str
+    question: str
+    seconds: float
+    first_reply_s: float
+    calls: list[str]
+    reply: str
+    identical: bool | None = None
+
+
+def full_turns(backend: Backend, name: str) -> list[TurnMeasure]:
+    """Each question as one whole turn of the agent (its own session) on `backend`."""
+    from agent import Agent
+
+    rows = []
+    with Agent(backend) as agent:
+        agent.run("Hi")  # warm-up: the prompt's prefix is encoded once, the sandbox started
+        for question in TURN_QUESTIONS:
+            turn = agent.run(question)
+            rows.append(TurnMeasure(
+                backend=name, question=question, seconds=turn.timings.total_s,
+                first_reply_s=turn.timings.first_reply_token_s or float("nan"),
+                calls=[c.text for c in turn.calls], reply=turn.reply,
+            ))
+    return rows
+
+
 def _default_model() -> Path:
     from agent.backends.assets import default_model_path
 
@@ -239,6 +280,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
 
     results: list[Measure] = []
+    turns: list[TurnMeasure] = []
     for name in args.backends.split(","):
         try:
             started = time.perf_counter()
@@ -250,6 +292,7 @@ def main() -> None:
                     pass
                 for case in CASES:
                     results.extend(measure(backend, name, case))
+                turns.extend(full_turns(backend, name))
         except ImportError as exc:
             print(f"{name}: skipped ({exc}); install it to include it", flush=True)
 
@@ -277,8 +320,20 @@ def main() -> None:
     differing = [m for m in results if m.identical is False]
     for m in differing:
         print(f"\n{m.backend} differs on {m.case} / {m.segment}:\n  {m.text!r}\n  vs {reference[(m.case, m.segment)]!r}")
+    first_reply = {}
+    for t in turns:
+        if t.question in first_reply:
+            t.identical = t.reply == first_reply[t.question]
+        else:
+            first_reply[t.question] = t.reply
+    print(f"\n{'backend':<13}{'question':<34}{'turn s':>8}{'reply s':>9}  {'same':<5}calls -> reply")
+    for t in turns:
+        same = "-" if t.identical is None else ("yes" if t.identical else "NO")
+        print(f"{t.backend:<13}{t.question[:32]:<34}{t.seconds:>8.2f}{t.first_reply_s:>9.2f}  {same:<5}"
+              f"{', '.join(t.calls) or 'None'} -> {t.reply[:60]!r}")
     if args.json:
-        args.json.write_text(json.dumps([asdict(m) for m in results], ensure_ascii=False, indent=1))
+        payload = {"segments": [asdict(m) for m in results], "turns": [asdict(t) for t in turns]}
+        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
