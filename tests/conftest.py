@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 
+# Tests share the cores with pytest, sandbox workers and servers they start: OpenMP threads
+# that spin while waiting (the default) slow everything else down there, so they wait
+# passively. Set before anything imports torch or llama_cpp.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
