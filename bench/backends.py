@@ -31,8 +31,6 @@ import argparse
 import contextlib
 import json
 import os
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -170,53 +168,13 @@ def llamacpp_backend(model: Path, threads: int) -> Iterator[Backend]:
     yield LlamaCppBackend.from_gguf(model, n_threads=threads, n_ctx=4096)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def llama_server(model: Path, threads: int) -> Iterator[str]:
-    """A local llama.cpp server for the duration of the block; its URL."""
-    import httpx
-
-    import llama_cpp.server  # noqa: F401  (fail early, with ImportError, when it is missing)
-
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-         "--port", str(port), "--n_threads", str(threads), "--n_ctx", "4096", "--logits_all", "false"],
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        give_up = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"llama.cpp server exited with {proc.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/v1/models", timeout=1.0).status_code == 200:
-                    break
-            if time.monotonic() > give_up:
-                raise RuntimeError("llama.cpp server did not answer in 120 s")
-            time.sleep(0.25)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @contextlib.contextmanager
 def http_backend(model: Path, threads: int) -> Iterator[Backend]:
     from agent.backends.http import HttpBackend
 
-    with llama_server(model, threads) as url, HttpBackend(url, "default", extra_body={"repeat_penalty": 1.0}) as backend:
+    from agent.backends.llamacpp_server import local_server
+
+    with local_server(model, threads=threads) as url, HttpBackend(url, "default", extra_body={"repeat_penalty": 1.0}) as backend:
         yield backend
 
 

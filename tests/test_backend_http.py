@@ -7,10 +7,7 @@ ignores `stop`, 5xx errors with a message, a stall. Each test says what the clie
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,11 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from agent.backends.base import Backend, GenerationEnd
 from agent.backends.http import HttpBackend, completions_url
+from agent.backends.llamacpp_server import free_port
 from agent.errors import BackendError
 
 # -- a scripted server ------------------------------------------------------------------------
@@ -310,12 +307,6 @@ def test_503_gives_up_after_the_retries(scripted: Callable[..., Scripted]) -> No
         run(backend_for(server, retries=2), [])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_connection_refused_says_what_to_check() -> None:
     backend = HttpBackend(f"http://127.0.0.1:{free_port()}", "m", retries=1, backoff=0.0)
     backend.reset("before")
@@ -434,38 +425,11 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A llama.cpp server (llama-cpp-python[server]) on a free local port, stopped afterwards."""
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed: pip install 'llama-cpp-python[server]'")
     pytest.importorskip("llama_cpp.server", reason="the server extra is missing: pip install 'llama-cpp-python[server]'")
-    model = _gguf_path(tmp_path_factory)
-    port = free_port()
+    from agent.backends.llamacpp_server import local_server
+
     log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-             "--port", str(port), "--n_threads", "2", "--n_ctx", "4096", "--logits_all", "false"],
-            env={**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")},
-            stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        give_up = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(url + "/v1/models", timeout=1.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > give_up:
-                pytest.fail(f"llama.cpp server did not answer in 120 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.25)
+    with local_server(_gguf_path(tmp_path_factory), threads=2, log=log) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 PROMPT = (
