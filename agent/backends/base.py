@@ -33,6 +33,16 @@ class GenerationEnd(BaseModel):
     seconds: float = 0.0
 
 
+def rewound(transcript: str, chars: int) -> str:
+    """`transcript` without its last `chars` characters; ValueError when that is impossible.
+
+    Every backend's `rewind` starts here, so they agree on what a bad count means.
+    """
+    if chars < 0 or chars > len(transcript):
+        raise ValueError(f"cannot rewind {chars} characters of a {len(transcript)}-character transcript")
+    return transcript[: len(transcript) - chars]
+
+
 @runtime_checkable
 class Backend(Protocol):
     """A language model the loop can drive. Not thread-safe: one transcript per instance."""

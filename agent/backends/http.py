@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from agent.backends.base import FinishReason, GenerationEnd
+from agent.backends.base import FinishReason, GenerationEnd, rewound
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 
@@ -150,11 +150,7 @@ class HttpBackend:
         self._transcript += text
 
     def rewind(self, chars: int) -> None:
-        if chars < 0 or chars > len(self._transcript):
-            raise ValueError(
-                f"cannot rewind {chars} characters of a {len(self._transcript)}-character transcript"
-            )
-        self._transcript = self._transcript[: len(self._transcript) - chars]
+        self._transcript = rewound(self._transcript, chars)
 
     def close(self) -> None:
         """Close the connection pool (the server keeps running; it is not ours)."""

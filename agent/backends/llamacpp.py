@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.backends.base import FinishReason, GenerationEnd
+from agent.backends.base import FinishReason, GenerationEnd, rewound
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 
@@ -177,9 +177,7 @@ class LlamaCppBackend:
         self._text += text
 
     def rewind(self, chars: int) -> None:
-        if chars < 0 or chars > len(self._text):
-            raise ValueError(f"cannot rewind {chars} characters of a {len(self._text)}-character transcript")
-        self._text = self._text[: len(self._text) - chars]
+        self._text = rewound(self._text, chars)
         self._truncate_ids(len(self._text.encode("utf-8")))
 
     def _truncate_ids(self, size: int) -> None:

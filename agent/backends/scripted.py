@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 
-from agent.backends.base import GenerationEnd
+from agent.backends.base import GenerationEnd, rewound
 from agent.backends.stops import StopScanner
 
 # Pieces the size of real tokens: a word with its leading space, a run of punctuation, or a
@@ -52,9 +52,7 @@ class ScriptedBackend:
         self._transcript += text
 
     def rewind(self, chars: int) -> None:
-        if chars < 0 or chars > len(self._transcript):
-            raise ValueError(f"cannot rewind {chars} characters of a {len(self._transcript)}-character transcript")
-        self._transcript = self._transcript[: len(self._transcript) - chars]
+        self._transcript = rewound(self._transcript, chars)
 
     def generate(
         self,

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from agent.backends.base import FinishReason, GenerationEnd
+from agent.backends.base import FinishReason, GenerationEnd, rewound
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 from agent.models import DtypeLike, load_pretrained  # first: it sets OMP_WAIT_POLICY for torch
@@ -126,14 +126,9 @@ class TransformersBackend:
         Ids that end at or before the cut are kept (with their cache); text between the last
         kept id and the cut becomes pending again and is re-tokenized by the next `generate`.
         """
-        if chars < 0 or chars > len(self._transcript):
-            raise ValueError(
-                f"cannot rewind {chars} characters of a {len(self._transcript)}-character "
-                f"transcript"
-            )
+        self._transcript = rewound(self._transcript, chars)
         self._epoch += 1  # cancels an open generation
-        cut = len(self._transcript) - chars
-        self._transcript = self._transcript[:cut]
+        cut = len(self._transcript)
         if cut >= self._covered:
             return  # only pending text was dropped
         keep = len(self._ids)
