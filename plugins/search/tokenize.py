@@ -24,7 +24,7 @@ from functools import lru_cache
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Scripts written without spaces that jieba does not know: kana, Thai, Lao, Khmer, Myanmar.
 _UNSPACED = "\u3040-\u30ff\u31f0-\u31ff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f"
-_RUNS = re.compile(rf"([{_HAN}]+)|([{_UNSPACED}]+)|([^\W_]+)")
+_RUNS = re.compile(rf"([{_HAN}]+)|([{_UNSPACED}]+)|((?:(?![{_HAN}{_UNSPACED}])[^\W_])+)")
 
 # Terms that carry no meaning in a query; dropping them keeps OR queries from matching
 # every passage. Kept short on purpose: BM25's IDF already discounts common terms.
