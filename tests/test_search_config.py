@@ -105,7 +105,7 @@ def test_search_is_a_well_formed_tool() -> None:
 
 @pytest.mark.parametrize("url, network", [("http://127.0.0.1:8888", True), ("", False)])
 def test_network_permission_only_with_searxng(tmp_path: Path, url: str, network: bool) -> None:
-    """The class attribute the sandbox reads is fixed when the plugin is imported."""
+    """What the sandbox asks when it routes a Search call follows the environment."""
     import os
     import subprocess
     import sys
@@ -113,7 +113,23 @@ def test_network_permission_only_with_searxng(tmp_path: Path, url: str, network:
     env = {**os.environ, "MOSS_AGENT_DATA": str(tmp_path), "MOSS_AGENT_SEARXNG_URL": url}
     env.pop("MOSS_AGENT_SEARCH", None)
     out = subprocess.run(
-        [sys.executable, "-c", "from plugins.search import Search; print(Search.network)"],
+        [sys.executable, "-c", "from plugins.search import Search; print(Search().needs_network())"],
         env=env, capture_output=True, text=True, check=True,
     ).stdout
     assert out.strip() == str(network)
+
+
+def test_network_permission_follows_a_server_configured_after_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plugins.search import Search
+
+    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
+    monkeypatch.delenv("MOSS_AGENT_SEARCH", raising=False)
+    monkeypatch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
+    assert Search().needs_network() is False
+    monkeypatch.setenv("MOSS_AGENT_SEARXNG_URL", "http://127.0.0.1:8888")
+    assert Search().needs_network() is True
+    configured = Search()
+    configured.config = SearchConfig(provider="index", index_path=tmp_path / "ix.sqlite3")
+    assert configured.needs_network() is False  # an explicit configuration wins

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +18,8 @@ import pytest
 
 from plugins.search import ProviderUnavailable, SearchConfig, SearxngProvider, search_result
 from tools import ToolFailure
+
+REPO = Path(__file__).resolve().parent.parent
 
 RESULTS = {
     "results": [
@@ -128,3 +133,31 @@ def test_failures_reach_the_model_as_no_result(server: str) -> None:
         search_result(SearxngProvider(server), "no results", config)
     with pytest.raises(ToolFailure, match="not JSON"):
         search_result(SearxngProvider(server), "malformed", config)
+
+
+def _moss(tmp_path: Path, server: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MOSS_AGENT_DATA": str(tmp_path), "MOSS_AGENT_SEARXNG_URL": server,
+           "MOSS_AGENT_SEARCH_RESULTS": "2"}
+    env.pop("MOSS_AGENT_SEARCH", None)
+    return subprocess.run([sys.executable, "-m", "agent", *args], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=REPO)
+
+
+def test_call_reaches_the_server_from_a_worker_granted_the_network(
+    server: str, tmp_path: Path
+) -> None:
+    """End to end: the sandbox routes Search to a networked worker, and only Search."""
+    listing = json.loads(_moss(tmp_path, server, "tools", "list", "--json").stdout)
+    assert listing["network_isolation"] in ("netns", "seccomp")  # offline workers really are
+    network = {t["name"]: t["network"] for t in listing["tools"]}
+    assert network["Search"] is True
+    assert not any(v for name, v in network.items() if name != "Search")
+
+    done = _moss(tmp_path, server, "call", 'Search("facebook"), Calculate("2+3")')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        'Search("facebook") =>\n'
+        "<|1|>: 'Facebook was launched\\nas FaceMash.\\nJul 25, 2022'\n"
+        "<|2|>: 'Only a title'\n"
+        'Calculate("2+3") => 5\n'
+    )

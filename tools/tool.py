@@ -67,6 +67,16 @@ class Tool:
         """
         return True
 
+    def needs_network(self) -> bool:
+        """Whether the sandbox runs this tool in a worker that can reach the network.
+
+        The default is the `network` class attribute. Override it for a tool whose need
+        depends on configuration (Search needs the network only with a SearxNG server); the
+        sandbox asks when it routes a call, so the answer follows the configuration of the
+        moment rather than of the import.
+        """
+        return bool(self.network)
+
     # --- what the runtime uses ------------------------------------------------------------
 
     @property

@@ -36,7 +36,7 @@ def list_tools(as_json: bool) -> None:
             "source": e.source,
             "enabled": e.enabled,
             "available": e.tool.is_available(),
-            "network": bool(e.tool.network),
+            "network": e.tool.needs_network(),
         }
         for e in registry.entries()
     ]

@@ -1,8 +1,8 @@
 """The `Search(query)` tool: a provider's snippets, quoted the way MOSS-003 read them.
 
 The worker builds its provider once (`setup`), so the index is opened and jieba's dictionary
-loaded once per worker, not once per call. `network` is True only when the configured
-provider is SearxNG: the sandbox grants network to this tool then, and to no other tool.
+loaded once per worker, not once per call. `needs_network()` is True only when the
+configured provider is SearxNG: the sandbox grants network to this tool then, and to no other.
 """
 
 from __future__ import annotations
@@ -16,15 +16,6 @@ from plugins.search.providers import Provider, make_provider
 from plugins.search.render import quote
 
 MAX_QUERY_CHARS = 500
-
-
-def _network_from_env() -> bool:
-    """The network permission as configured; False when the configuration is invalid (the
-    worker's setup reports that error)."""
-    try:
-        return SearchConfig.from_env().network
-    except SearchError:
-        return False
 
 
 def search_result(provider: Provider, query: str, config: SearchConfig) -> ToolResult:
@@ -52,9 +43,6 @@ class Search(Tool):
     name: ClassVar[str] = "Search"
     capability: ClassVar[str] = "Web search"
     signature: ClassVar[str] = "Search(query)"
-    # Read when the class is defined, so the sandbox can see the permission before a worker
-    # starts; True only for the HTTP provider.
-    network: ClassVar[bool] = _network_from_env()
 
     config: SearchConfig | None = None
     _provider: Provider | None = None
@@ -63,6 +51,17 @@ class Search(Tool):
     def is_available(cls) -> bool:
         """Whether the meta instruction lists Search as enabled (see `SearchConfig`)."""
         return (cls.config or SearchConfig.from_env()).is_available()
+
+    def needs_network(self) -> bool:
+        """True only for the SearxNG provider: the local index is read without a network.
+
+        Asked when a call is routed, so configuring a server after import still takes effect.
+        An invalid configuration needs no network: the worker's setup reports the error.
+        """
+        try:
+            return (self.config or SearchConfig.from_env()).network
+        except SearchError:
+            return False
 
     def setup(self) -> None:
         self.config = self.config or SearchConfig.from_env()

@@ -339,7 +339,7 @@ class SandboxPool:
                 f"{name} cannot run in the sandbox: it has no import path (defined in __main__ "
                 f"or inside a function) or was registered after the pool started",
             )
-        network = bool(self.registry.get(name).network)
+        network = self.registry.get(name).needs_network()
         worker = self._acquire(network)
         if isinstance(worker, ToolResult):
             return worker

@@ -107,7 +107,7 @@ def _serve(
     if not network:
         sys.addaudithook(watch)
 
-    served = {name: t for name, t in tools.items() if bool(t.network) == network}
+    served = {name: t for name, t in tools.items() if t.needs_network() == network}
     setup_errors: dict[str, str] = dict(load_errors)
     for name, tool in served.items():
         try:
