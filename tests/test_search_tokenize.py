@@ -5,7 +5,7 @@ from __future__ import annotations
 from plugins.search.tokenize import query_terms, terms
 
 
-def test_latin_glued_to_han_is_split_at_the_script_boundary() -> None:
+def test_latin_glued_to_han_is_split_at_script_boundaries() -> None:
     # Chinese writers glue product names to words ("Python编程语言", "5G网络"); before this was
     # split, the whole run became one term that no document shared.
     found = terms("Python编程语言的历史 5G网络 G20峰会")

@@ -11,6 +11,7 @@ from typing import Protocol
 from plugins.search.config import SearchConfig
 from plugins.search.errors import SearchError
 from plugins.search.index import SearchIndex
+from plugins.search.tokenize import load as load_tokenizer
 
 
 class Provider(Protocol):
@@ -24,6 +25,7 @@ class IndexProvider:
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
+        load_tokenizer()  # in the worker's setup, off the first call's clock
 
     def search(self, query: str, limit: int) -> list[str]:
         return [hit.text for hit in self.index.search(query, limit)]

@@ -46,6 +46,11 @@ def _jieba():  # noqa: ANN202 - the jieba module has no types
     return jieba
 
 
+def load() -> None:
+    """Load jieba's dictionary now (about a second), so the first query does not pay for it."""
+    _jieba()
+
+
 def _bigrams(run: str) -> list[str]:
     if len(run) == 1:
         return [run]
