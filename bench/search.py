@@ -5,6 +5,12 @@ Builds a search index (in a temporary folder) from every snippet recorded in `we
 reports how often one of the snippets recorded for that query comes back first and within the
 top 3, for Chinese and English queries separately, plus queries per second.
 
+It also sorts the misses by what came first instead: a snippet recorded for another query of
+the same conversation (a sibling query on the same topic, which a relevance ranking cannot
+tell apart), a snippet of another conversation, or nothing; and counts the queries whose own
+snippets share no term with them at all (answer boxes in English for a Chinese query, for
+example), which no index of these tokens can find.
+
     .venv/bin/python bench/search.py [--tokenizer moss|unicode61|trigram] [--sft-dir DIR]
 
 `--tokenizer unicode61` / `trigram` are the plain-FTS5 baselines the goal is measured against.
@@ -23,6 +29,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +47,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 @dataclass
 class RecordedQuery:
     query: str
+    conversation: str = ""
     snippets: list[str] = field(default_factory=list)
 
     @property
@@ -94,7 +102,7 @@ def recorded_queries(root: Path) -> Iterator[RecordedQuery]:
                     if entry := _ENTRY.match(line):
                         if current is not None:
                             yield current
-                        current = RecordedQuery(decode_argument(entry[1]))
+                        current = RecordedQuery(decode_argument(entry[1]), path.name)
                     elif (snippet := _SNIPPET.match(line)) and current is not None:
                         current.snippets.append(decode_snippet(snippet[2]))
                     elif " => " in line and current is not None:
@@ -140,6 +148,14 @@ def build(tokenizer: str, texts: list[str], folder: Path) -> Callable[[str, int]
     return search
 
 
+def miss_kind(q: RecordedQuery, top: list[str], recorded_in: dict[str, set[str]]) -> str:
+    if not top:
+        return "nothing found"
+    if q.conversation in recorded_in.get(top[0], set()):
+        return "recorded for a sibling query"
+    return "recorded in another conversation"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokenizer", default="moss", choices=["moss", "unicode61", "trigram"])
@@ -158,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         search("warm up", 3)
         stats: dict[str, list[int]] = {"zh": [0, 0, 0], "en": [0, 0, 0]}
         misses: list[tuple[RecordedQuery, list[str]]] = []
+        recorded_in: dict[str, set[str]] = {}
+        for q in queries:
+            for s in q.snippets:
+                recorded_in.setdefault(s, set()).add(q.conversation)
         started = time.perf_counter()
         for q in queries:
             top = search(q.query, 3)
@@ -169,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             if not (top and top[0] in own):
                 misses.append((q, top))
         elapsed = time.perf_counter() - started
+        unreachable = sum(
+            1 for q, _ in misses if not set(q.snippets) & set(search(q.query, len(texts)))
+        )
 
     print(f"tokenizer={args.tokenizer}  passages={len(texts)}  queries={len(queries)}  "
           f"build={build_s:.2f}s")
@@ -176,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     for label, (n, first, top3) in [*stats.items(), ("all", total)]:
         print(f"  {label:3}  n={n:4}  first={first / n:6.1%}  top3={top3 / n:6.1%}")
     print(f"  {len(queries) / elapsed:.0f} queries/s")
+    kinds = Counter(miss_kind(q, top, recorded_in) for q, top in misses)
+    print(f"  first result of the {len(misses)} misses: "
+          + ", ".join(f"{kind} {n}" for kind, n in kinds.most_common()))
+    print(f"  queries whose recorded snippets share no index term with them: {unreachable}")
     for q, top in misses[: args.misses]:
         print("\nMISS", q.query, "\n  own:", [s[:60] for s in q.snippets],
               "\n  got:", [t[:60] for t in top])

@@ -109,9 +109,9 @@ def add(ctx: click.Context, paths: tuple[Path, ...], max_size: int) -> None:
                 click.echo(f"skipped {document.source}: same content as {same}, already indexed")
                 continue
             count = idx.add(document.source, document.sha256, document.size, document.passages)
-            click.echo(f"added {document.source}: {count} passages")
+            click.echo(f"added {document.source}: {_passages(count)}")
         total = idx.passage_count()
-    click.echo(f"index {_index_path(ctx)}: {total} passages")
+    click.echo(f"index {_index_path(ctx)}: {_passages(total)}")
     if failures:
         raise click.ClickException(f"{failures} file(s) not added; see the messages above")
 
@@ -131,7 +131,7 @@ def list_(ctx: click.Context) -> None:
     for doc in documents:
         added = datetime.fromtimestamp(doc.added).strftime("%Y-%m-%d %H:%M")
         gone = "" if Path(doc.source).exists() else "  (file no longer exists)"
-        click.echo(f"{doc.passages:6} passages  {format_size(doc.size):>10}  {added}  "
+        click.echo(f"{_passages(doc.passages):>14}  {format_size(doc.size):>10}  {added}  "
                    f"{doc.source}{gone}")
 
 
@@ -152,3 +152,7 @@ def rm(ctx: click.Context, sources: tuple[str, ...]) -> None:
                 missing += 1
     if missing:
         raise click.ClickException(f"{missing} source(s) were not in the index")
+
+
+def _passages(count: int) -> str:
+    return f"{count} passage" if count == 1 else f"{count} passages"
