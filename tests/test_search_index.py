@@ -136,3 +136,20 @@ def test_search_tool_uses_the_configured_index(workspace: Path) -> None:
         tool.run("完全无关的量子引力")
     assert caught.value.kind is ErrorKind.NO_RESULT
     assert is_available(tool.config)
+
+
+def test_progress_counts_every_passage_once() -> None:
+    from agent.cli.index import _reporting
+    from agent.progress import Progress
+
+    class Counter(Progress):
+        total = 0
+
+        def advance(self, n: int) -> None:
+            self.total += n
+
+    bar = Counter()
+    assert list(_reporting([str(i) for i in range(1234)], bar, every=500)) == [
+        str(i) for i in range(1234)
+    ]
+    assert bar.total == 1234

