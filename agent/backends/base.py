@@ -43,6 +43,26 @@ def rewound(transcript: str, chars: int) -> str:
     return transcript[: len(transcript) - chars]
 
 
+class TextTranscript:
+    """The transcript kept as a plain string, for backends that send text rather than tokens
+    (an HTTP server encodes the prompt itself; the scripted backend only records it)."""
+
+    _transcript: str = ""
+
+    @property
+    def transcript(self) -> str:
+        return self._transcript
+
+    def reset(self, text: str = "") -> None:
+        self._transcript = text
+
+    def append(self, text: str) -> None:
+        self._transcript += text
+
+    def rewind(self, chars: int) -> None:
+        self._transcript = rewound(self._transcript, chars)
+
+
 @runtime_checkable
 class Backend(Protocol):
     """A language model the loop can drive. Not thread-safe: one transcript per instance."""

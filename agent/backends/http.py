@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from agent.backends.base import FinishReason, GenerationEnd, rewound
+from agent.backends.base import FinishReason, GenerationEnd, TextTranscript
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 
@@ -88,7 +88,7 @@ def completions_url(base_url: str) -> str:
     return root + "/v1/completions"
 
 
-class HttpBackend:
+class HttpBackend(TextTranscript):
     """A model behind an OpenAI-compatible `/v1/completions` server (vLLM, TGI, llama.cpp).
 
     `base_url` is the server root or its `/v1`; `model` is the name the server knows the model
@@ -136,21 +136,6 @@ class HttpBackend:
 
     def __repr__(self) -> str:  # the key is never part of it; only the variable's name is
         return f"HttpBackend(url={self.url!r}, model={self.model!r}, api_key_env={self.api_key_env!r})"
-
-    # -- transcript -------------------------------------------------------------------------
-
-    @property
-    def transcript(self) -> str:
-        return self._transcript
-
-    def reset(self, text: str = "") -> None:
-        self._transcript = text
-
-    def append(self, text: str) -> None:
-        self._transcript += text
-
-    def rewind(self, chars: int) -> None:
-        self._transcript = rewound(self._transcript, chars)
 
     def close(self) -> None:
         """Close the connection pool (the server keeps running; it is not ours)."""

@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 
-from agent.backends.base import GenerationEnd, rewound
+from agent.backends.base import GenerationEnd, TextTranscript
 from agent.backends.stops import StopScanner
 
 # Pieces the size of real tokens: a word with its leading space, a run of punctuation, or a
@@ -25,7 +25,7 @@ def split_pieces(text: str) -> list[str]:
     return _PIECE.findall(text)
 
 
-class ScriptedBackend:
+class ScriptedBackend(TextTranscript):
     """Replays `script[i]` on the i-th call to `generate`; an exhausted script yields nothing."""
 
     name = "scripted"
@@ -38,21 +38,8 @@ class ScriptedBackend:
         self.calls: list[str] = []  # the transcript as it stood at each generate call
 
     @property
-    def transcript(self) -> str:
-        return self._transcript
-
-    @property
     def remaining(self) -> int:
         return len(self._script) - self._next
-
-    def reset(self, text: str = "") -> None:
-        self._transcript = text
-
-    def append(self, text: str) -> None:
-        self._transcript += text
-
-    def rewind(self, chars: int) -> None:
-        self._transcript = rewound(self._transcript, chars)
 
     def generate(
         self,
