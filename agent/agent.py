@@ -123,6 +123,9 @@ class Agent:
 
     def _ensure_pool(self) -> SandboxPool:
         with self._lock:
+            if self._pool is not None and not self._pool.usable:
+                self._pool.close()  # its zygote died: start over rather than fail every call
+                self._pool = None
             if self._pool is None:
                 self._pool = SandboxPool(self.registry, workers=self._workers, limits=self._tool_limits)
             return self._pool

@@ -127,6 +127,12 @@ class SandboxPool:
         return isolation.describe(self._isolation)
 
     @property
+    def usable(self) -> bool:
+        """False once the pool is closed or its zygote died (killed, out of memory): no new
+        worker can start then, so its owner should replace it (`Agent` does)."""
+        return not self._closed and not self._zygote_gone
+
+    @property
     def zygote_pid(self) -> int:
         return self._zygote.pid
 
