@@ -57,6 +57,9 @@ CallRunner = Callable[[list[Call]], list[ToolResult]]
 # Any tag that can only mean the model left the segment it was asked to write.
 _STRAY = (HUMAN, EOH, INNER_THOUGHTS, COMMANDS, RESULTS, MOSS, EOT, EOC, EOR, EOM)
 SEGMENT_END = {"thoughts": EOT, "commands": EOC, "reply": EOM}
+# A small model that has read search results sometimes goes on from its answer to a made-up
+# result list (`...'\n<|4|>: '...`); a reply never holds a snippet marker, so one ends it.
+_SNIPPET_MARKERS = tuple(f"<|{n}|>" for n in range(1, 31))
 
 
 class _TurnAborted(Exception):
@@ -207,7 +210,7 @@ class _Turn:
         if time.monotonic() >= self.deadline:
             self._deadline_error()
         end_marker = SEGMENT_END[segment]
-        stray = _STRAY + self.loop.framing.stops
+        stray = _STRAY + self.loop.framing.stops + (_SNIPPET_MARKERS if segment == "reply" else ())
         stops = (end_marker,) + tuple(s for s in stray if s != end_marker)
         stream = self.backend.generate(stops, max_tokens, self.deadline)
         end: GenerationEnd | None = None

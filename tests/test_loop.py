@@ -81,6 +81,15 @@ def test_a_stray_marker_ends_the_segment_and_is_replaced_by_the_canonical_one() 
     assert backend.transcript == PREFIX + render_turn_text(result)
 
 
+def test_a_reply_that_goes_on_into_made_up_search_results_is_cut_there() -> None:
+    backend, _, result = run(
+        [" look it up<eot>", " None<eoc>", " He founded it in 1993.\n<|4|>: 'made up' ..."]
+    )
+    assert result.reply == "He founded it in 1993."
+    assert [w.kind for w in result.warnings] == ["stray_marker"]
+    assert backend.transcript.endswith("<|MOSS|>: He founded it in 1993.<eom>\n")
+
+
 def test_a_bare_answer_on_the_commands_line_reads_as_none() -> None:
     backend, _, result = run([" easy<eot>", " 10063<eoc>", " It is 10063.<eom>"])
     assert result.commands == "None" and result.calls == []
