@@ -153,3 +153,30 @@ def test_progress_counts_every_passage_once() -> None:
         str(i) for i in range(1234)
     ]
     assert bar.total == 1234
+
+
+def test_an_index_from_an_older_version_is_updated_not_lost(workspace: Path) -> None:
+    run(workspace, "add", str(workspace / "zh.txt"), str(workspace / "en.md"))
+    before = passages(workspace)
+    import sqlite3
+
+    with sqlite3.connect(workspace / "ix.sqlite3") as raw:  # as version 1 left it: other terms
+        raw.execute("UPDATE passage_terms SET terms = 'stale'")
+        raw.execute("PRAGMA user_version = 1")
+    with SearchIndex(workspace / "ix.sqlite3", create=False) as idx:
+        assert idx.outdated and idx.search("黄仁勋") == []  # still opens; answers what it can
+    code, out = run(workspace, "list")
+    assert code == 0 and f"updating the index terms of {before} passages" in out
+    assert search(workspace, "黄仁勋") and search(workspace, "facemash")
+    with SearchIndex(workspace / "ix.sqlite3", create=False) as idx:
+        assert not idx.outdated and idx.passage_count() == before
+
+
+def test_an_index_from_a_newer_version_is_refused_with_a_reason(workspace: Path) -> None:
+    run(workspace, "add", str(workspace / "zh.txt"))
+    import sqlite3
+
+    with sqlite3.connect(workspace / "ix.sqlite3") as raw:
+        raw.execute("PRAGMA user_version = 99")
+    code, out = run(workspace, "list")
+    assert code == 1 and "newer moss-agent" in out

@@ -51,10 +51,18 @@ def _index_path(ctx: click.Context) -> Path:
 
 
 def _open(ctx: click.Context, *, create: bool) -> SearchIndex:
+    """The index, its terms brought up to this version's tokenizer first if they are older."""
     try:
-        return SearchIndex(_index_path(ctx), create=create)
+        idx = SearchIndex(_index_path(ctx), create=create)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from None
+    if idx.outdated:
+        total = idx.passage_count()
+        click.echo(f"updating the index terms of {_passages(total)} for this version of "
+                   "moss-agent (your documents are not read again)", err=True)
+        with progress_bar("re-indexing", total, sys.stderr.isatty(), unit="items") as bar:
+            idx.rebuild_terms(bar.advance)
+    return idx
 
 
 @click.group()

@@ -6,20 +6,25 @@ same file is not added twice), `passages` (the display text of each passage) and
 by `plugins.search.tokenize` (see there for why tokenization happens in Python).
 
 Adding a document is one transaction: a failure half-way leaves the index as it was.
+Because the display text of every passage is kept, the terms can always be recomputed from it
+(`rebuild_terms`) when the tokenization changes; nothing has to be added again.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.search.errors import ProviderUnavailable
 from plugins.search.tokenize import index_text, query_terms
 
-SCHEMA_VERSION = 1
+# The version of the tables and of the terms in them. 2: single Han characters became terms.
+# An index from an older version still answers (its terms are a subset), and `rebuild_terms`
+# brings it up to date from the passages it keeps, which `moss-agent index` does on its own.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -83,9 +88,16 @@ class SearchIndex:
         try:
             self._db = sqlite3.connect(self.path)
             self._db.execute("PRAGMA foreign_keys = ON")
+            self.version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if self.version > SCHEMA_VERSION:
+                raise ProviderUnavailable(
+                    f"the search index {self.path} was written by a newer moss-agent (index "
+                    f"version {self.version}, this one knows {SCHEMA_VERSION}); upgrade moss-agent"
+                )
             if create:
                 self._db.executescript(_SCHEMA)
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                if self.passage_count() == 0:  # new (or empty): nothing to recompute
+                    self._set_version()
                 self._db.commit()
         except sqlite3.DatabaseError as exc:
             raise ProviderUnavailable(
@@ -95,6 +107,38 @@ class SearchIndex:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def outdated(self) -> bool:
+        """True when the terms were computed by an older tokenizer; see `rebuild_terms`."""
+        return self.version < SCHEMA_VERSION
+
+    def _set_version(self) -> None:
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.version = SCHEMA_VERSION
+
+    def rebuild_terms(self, progress: Callable[[int], None] | None = None) -> int:
+        """Recompute every passage's terms with this version's tokenizer, in one transaction.
+
+        Returns the number of passages; `progress(n)` is told every 500 passages. An
+        interruption leaves the index as it was (still usable, still outdated).
+        """
+        count = 0
+        with self._db:
+            self._db.execute("DELETE FROM passage_terms")
+            rows = self._db.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
+            for passage_id, text in rows:
+                self._db.execute(
+                    "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
+                    (passage_id, index_text(text)),
+                )
+                count += 1
+                if progress is not None and count % 500 == 0:
+                    progress(500)
+            self._set_version()
+        if progress is not None:
+            progress(count % 500)
+        return count
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -114,6 +158,8 @@ class SearchIndex:
 
         Returns the number of passages stored. All or nothing: one transaction.
         """
+        if self.outdated:
+            self.rebuild_terms()
         with self._db:
             self._delete_source(source)
             cursor = self._db.execute(
