@@ -138,21 +138,13 @@ def test_search_tool_uses_the_configured_index(workspace: Path) -> None:
     assert is_available(tool.config)
 
 
-def test_progress_counts_every_passage_once() -> None:
-    from agent.cli.index import _reporting
-    from agent.progress import Progress
-
-    class Counter(Progress):
-        total = 0
-
-        def advance(self, n: int) -> None:
-            self.total += n
-
-    bar = Counter()
-    assert list(_reporting([str(i) for i in range(1234)], bar, every=500)) == [
-        str(i) for i in range(1234)
-    ]
-    assert bar.total == 1234
+def test_progress_is_told_of_every_passage_added_and_rebuilt(tmp_path: Path) -> None:
+    counted: list[int] = []
+    with SearchIndex(tmp_path / "ix.sqlite3") as idx:
+        assert idx.add("a", "0" * 64, 1, [f"passage {i}" for i in range(7)], counted.append) == 7
+        assert sum(counted) == 7
+        assert idx.rebuild_terms(counted.append) == 7
+        assert sum(counted) == 14
 
 
 def test_an_index_from_an_older_version_is_updated_not_lost(workspace: Path) -> None:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import click
 
-from agent.progress import Progress, progress_bar
+from agent.progress import progress_bar
 from plugins.search.config import SearchConfig
 from plugins.search.documents import (
     DEFAULT_MAX_BYTES,
@@ -100,15 +99,6 @@ def _show_progress(document: Document) -> bool:
     return len(document.passages) >= PROGRESS_MIN_PASSAGES and sys.stderr.isatty()
 
 
-def _reporting(passages: Sequence[str], bar: Progress, every: int = 500) -> Iterator[str]:
-    """`passages`, telling `bar` as they are consumed (in steps, so the bar costs nothing)."""
-    for done, passage in enumerate(passages, 1):
-        yield passage
-        if done % every == 0:
-            bar.advance(every)
-    bar.advance(len(passages) % every)
-
-
 @index.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -141,8 +131,8 @@ def add(ctx: click.Context, paths: tuple[Path, ...], max_size: int) -> None:
                 f"indexing {document.source}", len(document.passages), _show_progress(document),
                 unit="items",
             ) as bar:
-                passages = _reporting(document.passages, bar)
-                count = idx.add(document.source, document.sha256, document.size, passages)
+                count = idx.add(document.source, document.sha256, document.size,
+                                document.passages, progress=bar.advance)
             click.echo(f"added {document.source}: {_passages(count)}")
         total = idx.passage_count()
     click.echo(f"index {_index_path(ctx)}: {_passages(total)}")

@@ -90,6 +90,7 @@ class SearchIndex:
             self._db.execute("PRAGMA foreign_keys = ON")
             self.version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if self.version > SCHEMA_VERSION:
+                self._db.close()
                 raise ProviderUnavailable(
                     f"the search index {self.path} was written by a newer moss-agent (index "
                     f"version {self.version}, this one knows {SCHEMA_VERSION}); upgrade moss-agent"
@@ -120,25 +121,25 @@ class SearchIndex:
     def rebuild_terms(self, progress: Callable[[int], None] | None = None) -> int:
         """Recompute every passage's terms with this version's tokenizer, in one transaction.
 
-        Returns the number of passages; `progress(n)` is told every 500 passages. An
-        interruption leaves the index as it was (still usable, still outdated).
+        Returns the number of passages; `progress(1)` is called after each. An interruption
+        leaves the index as it was (still usable, still outdated).
         """
-        count = 0
         with self._db:
             self._db.execute("DELETE FROM passage_terms")
             rows = self._db.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
             for passage_id, text in rows:
-                self._db.execute(
-                    "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
-                    (passage_id, index_text(text)),
-                )
-                count += 1
-                if progress is not None and count % 500 == 0:
-                    progress(500)
+                self._insert_terms(passage_id, text, progress)
             self._set_version()
+        return len(rows)
+
+    def _insert_terms(
+        self, passage_id: int | None, text: str, progress: Callable[[int], None] | None
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)", (passage_id, index_text(text))
+        )
         if progress is not None:
-            progress(count % 500)
-        return count
+            progress(1)
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -153,10 +154,18 @@ class SearchIndex:
         row = self._db.execute("SELECT source FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def add(self, source: str, sha256: str, size: int, passages: Iterable[str]) -> int:
+    def add(
+        self,
+        source: str,
+        sha256: str,
+        size: int,
+        passages: Iterable[str],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Index `passages` under `source`, replacing what was indexed for it before.
 
-        Returns the number of passages stored. All or nothing: one transaction.
+        Returns the number of passages stored; `progress(1)` is called after each. All or
+        nothing: one transaction.
         """
         if self.outdated:
             self.rebuild_terms()
@@ -173,10 +182,7 @@ class SearchIndex:
                     "INSERT INTO passages (document_id, ordinal, text) VALUES (?, ?, ?)",
                     (document_id, ordinal, text),
                 )
-                self._db.execute(
-                    "INSERT INTO passage_terms (rowid, terms) VALUES (?, ?)",
-                    (row.lastrowid, index_text(text)),
-                )
+                self._insert_terms(row.lastrowid, text, progress)
                 count += 1
         return count
 
