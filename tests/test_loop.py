@@ -116,6 +116,9 @@ def test_token_limit_closes_the_segment_with_a_warning() -> None:
 def test_repetition_is_cut_to_one_copy() -> None:
     assert repeating_tail("abc" + "la " * 10, 8) == len("la ") * 9
     assert repeating_tail("no repetition here at all", 8) == 0
+    sentence = ", which is a tool for interacting with the MOSS Agent"  # 52 characters
+    assert repeating_tail("It is a tool" + sentence * 4, 8) == len(sentence) * 3
+    assert repeating_tail("It is a tool" + sentence * 3, 8) == 0  # could still be prose
     backend, _, result = run([" t<eot>", " None<eoc>", " Sure." + " ha" * 40 + "<eom>"])
     assert "repetition" in [w.kind for w in result.warnings]
     assert result.reply.count("ha") < 8
