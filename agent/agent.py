@@ -9,6 +9,7 @@ questions reuse the cached meta instruction and examples; a session resumes its 
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from agent.format import Call, render_meta_instruction
 from agent.framing import CHATML_FRAMING, FRAMINGS, MOSS_FRAMING, Framing
 from agent.loop import TurnLimits, TurnLoop
 from agent.prompt import ToolInfo, build_prefix, capabilities
-from tools import Limits, Registry, SandboxPool, ToolResult
+from tools import Limits, Registry, SandboxPool, ToolResult, ToolUnavailableWarning
 
 
 class Agent:
@@ -232,6 +233,12 @@ def _enable_only(registry: Registry, names: Sequence[str]) -> None:
         raise ConfigurationError(f"no tool named {', '.join(unknown)} is registered (known: {known})")
     for name in registry.names():
         (registry.enable if name in names else registry.disable)(name)
+    for name in names:
+        reason = registry.get(name).unavailable_reason()
+        if reason is not None:
+            warnings.warn(
+                f"{name} is not offered to the model: {reason}", ToolUnavailableWarning, stacklevel=3
+            )
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -66,9 +66,11 @@ def test_tools_list_shows_the_third_party_plugin(moss: Run) -> None:
     weekday = next(t for t in listing["tools"] if t["name"] == "Weekday")
     assert weekday == {"name": "Weekday", "capability": "Calendar", "signature": "Weekday(date)",
                        "source": "moss-plugin-weekday", "enabled": True, "available": True,
-                       "network": False}
+                       "unavailable_reason": None, "network": False}
     search = next(t for t in listing["tools"] if t["name"] == "Search")
     assert search["available"] is False  # no index and no server in the test's data folder
+    assert "moss-agent index add PATH" in search["unavailable_reason"]
+    assert "Search is not offered to the model: no search index" in out
 
 
 def test_call_prints_the_results_entry_as_the_model_sees_it(moss: Run) -> None:

@@ -133,3 +133,35 @@ def test_network_permission_follows_a_server_configured_after_import(
     configured = Search()
     configured.config = SearchConfig(provider="index", index_path=tmp_path / "ix.sqlite3")
     assert configured.needs_network() is False  # an explicit configuration wins
+
+
+def test_asking_for_search_without_an_index_warns_with_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent import Agent
+    from agent.backends import ScriptedBackend
+    from tools import ToolUnavailableWarning
+
+    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
+    monkeypatch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
+    monkeypatch.delenv("MOSS_AGENT_SEARCH", raising=False)
+    with pytest.warns(ToolUnavailableWarning, match="Search is not offered.*moss-agent index add"):
+        agent = Agent(ScriptedBackend([]), tools=["Search", "Calculate"])
+    assert [t.name for t in agent.tools] == ["Calculate"]
+
+
+def test_a_bad_search_setting_disables_search_instead_of_failing_the_agent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent import Agent
+    from agent.backends import ScriptedBackend
+    from plugins.search import Search
+
+    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
+    monkeypatch.setenv("MOSS_AGENT_SEARCH", "bogus")
+    assert Search.unavailable_reason() == (
+        "MOSS_AGENT_SEARCH='bogus' is not one of auto, index, searxng, off"
+    )
+    agent = Agent(ScriptedBackend([" t<eot>", " None<eoc>", " ok<eom>"]))
+    assert "- Web search: disabled." in agent.prefix
+    assert agent.run("hi").reply == "ok"

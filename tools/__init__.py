@@ -4,7 +4,13 @@ A plugin author needs `tool` (or `Tool`), `ToolResult` and `ToolFailure`; the ru
 `Registry` and `SandboxPool`; tests use `tools.testing`.
 """
 
-from tools.errors import InvalidArguments, PluginWarning, SandboxError, ToolDefinitionError
+from tools.errors import (
+    InvalidArguments,
+    PluginWarning,
+    SandboxError,
+    ToolDefinitionError,
+    ToolUnavailableWarning,
+)
 from tools.registry import Registry, RegistryWarning
 from tools.result import NO_RESULT, ErrorKind, ToolError, ToolFailure, ToolResult
 from tools.sandbox import Limits, SandboxPool
@@ -25,5 +31,6 @@ __all__ = [
     "ToolError",
     "ToolFailure",
     "ToolResult",
+    "ToolUnavailableWarning",
     "tool",
 ]

@@ -35,3 +35,7 @@ class SandboxError(ToolsError):
 
 class PluginWarning(UserWarning):
     """A plugin could not be loaded, or two plugins claim one name; the rest keep working."""
+
+
+class ToolUnavailableWarning(UserWarning):
+    """A tool was asked for by name but cannot answer now, so the model is told it is disabled."""

@@ -67,6 +67,15 @@ class Tool:
         """
         return True
 
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        """Why the tool cannot answer now, in words a user can act on; None when it can.
+
+        The default only knows `is_available()`; a tool that can say more (Search names the
+        missing index, or the environment variable that is wrong) overrides both.
+        """
+        return None if cls.is_available() else "not configured"
+
     def needs_network(self) -> bool:
         """Whether the sandbox runs this tool in a worker that can reach the network.
 

@@ -36,6 +36,7 @@ def list_tools(as_json: bool) -> None:
             "source": e.source,
             "enabled": e.enabled,
             "available": e.tool.is_available(),
+            "unavailable_reason": e.tool.unavailable_reason(),
             "network": e.tool.needs_network(),
         }
         for e in registry.entries()
@@ -60,6 +61,9 @@ def list_tools(as_json: bool) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if not rows:
         click.echo("(no tools installed)")
+    for r in rows:
+        if r["enabled"] and r["unavailable_reason"]:
+            click.echo(f"{r['name']} is not offered to the model: {r['unavailable_reason']}")
     click.echo(f"\nNetwork isolation: {describe_isolation(mechanism)}")
     for warning in registry.warnings:
         click.echo(f"warning: {warning.message}", err=True)

@@ -87,11 +87,18 @@ class SearchConfig:
 
     def is_available(self) -> bool:
         """Whether Search should be offered to the model at all."""
+        return self.unavailable_reason() is None
+
+    def unavailable_reason(self) -> str | None:
+        """Why Search cannot answer with this configuration, and what to do; None when it can."""
         if self.provider == "searxng":
-            return bool(self.searxng_url)
+            return None if self.searxng_url else "MOSS_AGENT_SEARXNG_URL is not set"
         if self.provider == "index":
-            return index_has_passages(self.index_path)
-        return False
+            if index_has_passages(self.index_path):
+                return None
+            return (f"no search index with passages at {self.index_path}; add documents with "
+                    "`moss-agent index add PATH`, or set MOSS_AGENT_SEARXNG_URL")
+        return "switched off (MOSS_AGENT_SEARCH=off)"
 
 
 def index_has_passages(path: Path) -> bool:

@@ -50,7 +50,16 @@ class Search(Tool):
     @classmethod
     def is_available(cls) -> bool:
         """Whether the meta instruction lists Search as enabled (see `SearchConfig`)."""
-        return (cls.config or SearchConfig.from_env()).is_available()
+        return cls.unavailable_reason() is None
+
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        """What is missing or wrong in the configuration; a bad environment variable makes
+        Search unavailable (with the reason), not the whole agent fail."""
+        try:
+            return (cls.config or SearchConfig.from_env()).unavailable_reason()
+        except SearchError as exc:
+            return str(exc)
 
     def needs_network(self) -> bool:
         """True only for the SearxNG provider: the local index is read without a network.
