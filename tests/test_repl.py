@@ -182,3 +182,15 @@ def test_control_sequences_from_the_model_never_reach_the_terminal(text: str) ->
     from agent.repl.render import safe
 
     assert "\x1b" not in safe(f"before {text} after") and safe("a\nb\tc") == "a\nb\tc"
+
+
+def test_a_named_tool_that_cannot_answer_is_explained_not_silently_dropped(tmp_path: Path) -> None:
+    chat = Chat(tmp_path, PLAIN_TURN, "--tools", "Calculate,Search", "--no-log")
+    start = chat.expect(PROMPT)
+    assert "warning: Search is not offered to the model: no search index" in start
+    assert "Traceback" not in start and ".py:" not in start  # one line, not Python's format
+    chat.say("/tools")
+    table = chat.expect("unavailable: no search index")
+    assert re.search(r"Calculate\s+Calculate\(expression\)\s+on", table)
+    chat.expect(PROMPT)
+    assert chat.quit() == 0

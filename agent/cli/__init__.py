@@ -7,6 +7,7 @@ and `moss-agent call` start fast without importing torch.
 from __future__ import annotations
 
 import importlib
+import warnings
 
 import click
 
@@ -52,3 +53,11 @@ def main() -> None:
     The model thinks, writes commands such as Calculate("2^10"), the runtime runs them in
     sandboxed plugins and feeds the results back, and the model answers.
     """
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:
+    """Warnings as one line a user can act on (`warning: Search is not offered ...`), not a
+    Python source location: on the command line the library's warnings are the user's news."""
+    click.echo(f"warning: {message}", err=True)

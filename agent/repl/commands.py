@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from agent.errors import MossAgentError
 from agent.repl.render import safe
+from tools import ToolUnavailableWarning
 
 if TYPE_CHECKING:
     from agent.repl.app import Repl
@@ -57,12 +59,19 @@ def _tools(repl: Repl, arg: str) -> None:
             raise ValueError("usage: /tools enable NAME ... or /tools disable NAME ...")
         enabled = {e.tool.name for e in agent.registry.entries() if e.enabled}
         enabled = enabled | set(names) if action == "enable" else enabled - set(names)
-        agent.set_tools(sorted(enabled))
+        with warnings.catch_warnings():  # the table below says why a tool is unavailable
+            warnings.simplefilter("ignore", ToolUnavailableWarning)
+            agent.set_tools(sorted(enabled))
     offered = {t.name for t in agent.tools}
     table = Table(box=None, show_header=False, pad_edge=False)
     for entry in agent.registry.entries():
-        state = "on" if entry.tool.name in offered else ("on, unavailable" if entry.enabled else "off")
-        table.add_row(f"  {entry.tool.name}", state, f"[dim]{escape(entry.tool.signature)}[/dim]")
+        if entry.tool.name in offered:
+            state = "on"
+        elif entry.enabled:
+            state = f"on, unavailable: {escape(entry.tool.unavailable_reason() or 'not configured')}"
+        else:
+            state = "off"
+        table.add_row(f"  {entry.tool.name}", f"[dim]{escape(entry.tool.signature)}[/dim]", state)
     repl.console.print(table)
 
 
