@@ -16,6 +16,14 @@ def make_index(folder: Path, *, passages: list[str]) -> None:
             idx.add("doc", "hash", 1, passages)
 
 
+@pytest.fixture()
+def unconfigured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No search setting in the environment, and an empty data folder: Search has nothing."""
+    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
+    monkeypatch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
+    monkeypatch.delenv("MOSS_AGENT_SEARCH", raising=False)
+
+
 def test_nothing_configured_means_disabled(tmp_path: Path) -> None:
     config = SearchConfig.from_env({"MOSS_AGENT_DATA": str(tmp_path)})
     assert config.provider == "index" and config.index_path.parent == tmp_path
@@ -70,18 +78,14 @@ def test_data_dir_follows_moss_agent_data(tmp_path: Path) -> None:
     assert default_data_dir({}).name == "moss-agent"
 
 
-def test_meta_instruction_lists_search_as_configured(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("unconfigured")
+def test_meta_instruction_lists_search_as_configured(tmp_path: Path) -> None:
     """The agent's meta instruction says enabled/disabled as the configuration says."""
     from agent import Agent
     from agent.backends import ScriptedBackend
     from plugins.search import Search
     from tools import Registry
 
-    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
-    monkeypatch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
-    monkeypatch.delenv("MOSS_AGENT_SEARCH", raising=False)
     without_index = Agent(ScriptedBackend([]), registry=Registry([Search]))
     assert "- Web search: disabled." in without_index.prefix
     assert [t.name for t in without_index.tools] == []
@@ -113,20 +117,19 @@ def test_network_permission_only_with_searxng(tmp_path: Path, url: str, network:
     env = {**os.environ, "MOSS_AGENT_DATA": str(tmp_path), "MOSS_AGENT_SEARXNG_URL": url}
     env.pop("MOSS_AGENT_SEARCH", None)
     out = subprocess.run(
-        [sys.executable, "-c", "from plugins.search import Search; print(Search().needs_network())"],
+        [sys.executable, "-c",
+         "from plugins.search import Search; print(Search().needs_network())"],
         env=env, capture_output=True, text=True, check=True,
     ).stdout
     assert out.strip() == str(network)
 
 
+@pytest.mark.usefixtures("unconfigured")
 def test_network_permission_follows_a_server_configured_after_import(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from plugins.search import Search
 
-    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
-    monkeypatch.delenv("MOSS_AGENT_SEARCH", raising=False)
-    monkeypatch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
     assert Search().needs_network() is False
     monkeypatch.setenv("MOSS_AGENT_SEARXNG_URL", "http://127.0.0.1:8888")
     assert Search().needs_network() is True
@@ -135,29 +138,25 @@ def test_network_permission_follows_a_server_configured_after_import(
     assert configured.needs_network() is False  # an explicit configuration wins
 
 
-def test_asking_for_search_without_an_index_warns_with_what_to_do(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("unconfigured")
+def test_asking_for_search_without_an_index_warns_with_what_to_do() -> None:
     from agent import Agent
     from agent.backends import ScriptedBackend
     from tools import ToolUnavailableWarning
 
-    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
-    monkeypatch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
-    monkeypatch.delenv("MOSS_AGENT_SEARCH", raising=False)
     with pytest.warns(ToolUnavailableWarning, match="Search is not offered.*moss-agent index add"):
         agent = Agent(ScriptedBackend([]), tools=["Search", "Calculate"])
     assert [t.name for t in agent.tools] == ["Calculate"]
 
 
+@pytest.mark.usefixtures("unconfigured")
 def test_a_bad_search_setting_disables_search_instead_of_failing_the_agent(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from agent import Agent
     from agent.backends import ScriptedBackend
     from plugins.search import Search
 
-    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path))
     monkeypatch.setenv("MOSS_AGENT_SEARCH", "bogus")
     assert Search.unavailable_reason() == (
         "MOSS_AGENT_SEARCH='bogus' is not one of auto, index, searxng, off"
