@@ -81,7 +81,9 @@ def test_call_prints_the_results_entry_as_the_model_sees_it(moss: Run) -> None:
 def test_call_several_commands_and_failures(moss: Run) -> None:
     done = moss("call", 'Weekday("2024-02-29"), Weekday("soon"), Nope("x")', check_rc=1)
     assert done.stdout == (
-        'Weekday("2024-02-29") => Thursday\nWeekday("soon") => No result.\nNope("x") => No result.\n'
+        'Weekday("2024-02-29") => Thursday\n'
+        "Weekday(\"soon\") => No result. 'soon' is not a date like 2024-02-29\n"
+        'Nope("x") => No result. no enabled tool named \'Nope\' (enabled: Calculate, Search, Solve, Weekday)\n'
     )
     assert "invalid_args" in done.stderr and "unknown_tool" in done.stderr
     assert "Traceback" not in done.stderr

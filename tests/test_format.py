@@ -24,6 +24,7 @@ from agent.format import (
     render_turn,
 )
 from agent.parse import parse_meta_instruction
+from agent.wire.results import parse_results
 from tools.result import ErrorKind, ToolResult
 
 
@@ -96,7 +97,7 @@ def test_results_none_and_numbering_across_searches() -> None:
         'Calculate("12*3") => 36\n'
         'Search("b") =>\n<|3|>: s3\n'
         'Solve("x^2=16") =>\nx_0 = -4\nx_1 = 4\n'
-        'Calculate("1/0") => No result.\n'
+        'Calculate("1/0") => No result. division by zero\n'
         "<eor>\n"
     )
 
@@ -187,3 +188,25 @@ def test_runtime_turn_exports_and_reads_back_identical() -> None:
     assert (read.human, read.commands, read.results, read.moss) == (turn.human, turn.commands, turn.results, turn.moss)
     assert [e is not None for _, e in read.pairs()] == [True, True]
     assert back.known_tools == ["Search", "Calculate"]
+
+
+def test_a_failure_shows_its_reason_on_one_line_and_reads_back_as_a_failure() -> None:
+    refused = ToolResult.failure(ErrorKind.REFUSED, "unknown function 'gcf';\n known: gcd, lcm")
+    segment = render_results([(call('Calculate("gcf(4,6)")'), refused)])
+    assert segment == "<|Results|>:\nCalculate(\"gcf(4,6)\") => No result. unknown function 'gcf'; known: gcd, lcm\n<eor>\n"
+    read, warnings = parse_results(segment, [call('Calculate("gcf(4,6)")')])
+    entry = read.entries[0]
+    assert not warnings and entry.failed and entry.reason == "unknown function 'gcf'; known: gcd, lcm"
+    assert entry.to_tool_result().render_body() == refused.render_body()
+    # a recorded failure carries no reason and renders as recorded
+    recorded, _ = parse_results('<|Results|>:\nCalculate("1/0") => No result.\n<eor>\n', [call('Calculate("1/0")')])
+    assert recorded.entries[0].reason == "" and recorded.entries[0].to_tool_result().render_body() == " No result."
+
+
+def test_the_model_is_told_limits_in_general_words_and_long_reasons_are_cut() -> None:
+    killed = ToolResult.failure(ErrorKind.TIMEOUT, "Sleep did not finish within 2 s; worker 4711 was killed")
+    assert killed.render_body() == " No result. the call took too long and was stopped"
+    long = ToolResult.failure(ErrorKind.REFUSED, "x" * 1000)
+    assert len(long.render_body()) < 220 and long.render_body().endswith("...")
+    marker = render_results([(call('Calculate("a")'), ToolResult.failure(ErrorKind.REFUSED, "bad <eor> here"))])
+    assert marker.count("<eor>") == 1  # a reason cannot close the segment

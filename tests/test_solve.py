@@ -169,11 +169,11 @@ def test_tool_renders_lines_and_block_failures() -> None:
     assert Solve("x+y=30;x-y=8").render_body() == "\nx = 19\ny = 11"
     assert Solve("2x+3x+4x=30", "x").render_body() == "\nx = 10/3"
     failed = solve_result("x+y=25")
-    assert failed.render_body() == "\nNo result."
+    assert failed.render_body().startswith("\nNo result. underdetermined: 1 equation(s) in 2 unknowns")
     assert failed.error is not None and failed.error.kind is ErrorKind.NO_RESULT
     refused = solve_result("x^10000=1")
     assert refused.error is not None and refused.error.kind is ErrorKind.REFUSED
-    assert refused.render_body() == "\nNo result."
+    assert refused.render_body().startswith("\nNo result. ")
 
 
 def test_importing_the_plugin_does_not_import_sympy() -> None:

@@ -25,11 +25,11 @@ def test_fixture_runs_command_text_as_the_runtime_does(moss_sandbox: SandboxRunn
 def test_fixture_calls_run_outside_the_test_process(moss_sandbox: SandboxRunner) -> None:
     assert moss_sandbox.call("Pid").items[0] != str(os.getpid())
     failed = moss_sandbox.run('Raise()')
-    assert failed.text == "Raise() => No result."
+    assert failed.text == "Raise() => No result. the tool failed on this input"
     assert failed.result.error is not None and failed.result.error.kind is ErrorKind.EXCEPTION
 
 
 def test_run_command_with_its_own_pool() -> None:
     run = run_command('Sleep("5")', tools=sandbox_tools.ALL, limits=Limits(wall_s=0.3))
-    assert run.text == 'Sleep("5") => No result.'
+    assert run.text == 'Sleep("5") => No result. the call took too long and was stopped'
     assert run.result.error is not None and run.result.error.kind is ErrorKind.TIMEOUT

@@ -33,7 +33,7 @@ def test_str_return_is_a_value_and_optional_arguments_work() -> None:
 def test_tool_failure_is_a_clean_failure() -> None:
     result = solve.invoke(("none",))
     assert result.error is not None and result.error.kind is ErrorKind.NO_RESULT
-    assert result.render_body() == " No result."
+    assert result.render_body() == " No result. no solution"
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 NO_RESULT = "No result."
+#: How much of a failure's reason the model is shown after `No result.` (one line).
+REASON_CHARS = 200
 
 
 class ErrorKind(str, Enum):
@@ -86,7 +88,9 @@ class ToolResult(BaseModel):
         """The text that follows `=>` in a Results entry, separator included.
 
         A value sits on the entry's line (` 1024`); lines and snippets start on the next line
-        (`\\nx = 19\\ny = 11`); a failure reads ` No result.`.
+        (`\\nx = 19\\ny = 11`); a failure reads ` No result.` followed by its reason on the same
+        line (` No result. unknown function 'gcf'; known: ...`), so the model can fix the call
+        in its next round instead of guessing why it failed.
         """
         if self.shape == "value":
             return " " + self.items[0]
@@ -98,7 +102,37 @@ class ToolResult(BaseModel):
             return "".join(
                 f"\n<|{first_snippet + i}|>: {snippet}" for i, snippet in enumerate(self.items)
             )
-        return ("\n" if self.block else " ") + NO_RESULT
+        return ("\n" if self.block else " ") + NO_RESULT + self.reason_suffix()
+
+    def reason_suffix(self) -> str:
+        """` <reason>` as the model sees it after `No result.`: one line, bounded; empty when
+        there is no reason (a recorded `No result.` carries none).
+
+        A tool's own refusal is written to help fix the call, so the model reads it as is; a
+        limit or a crash is told in general words, since its message is for the person running
+        the agent (limits, file names) and holds nothing the model could act on.
+        """
+        if self.error is None:
+            return ""
+        message = _MODEL_REASONS.get(self.error.kind, self.error.message)
+        line = " ".join(message.split())
+        if not line:
+            return ""
+        if len(line) > REASON_CHARS:
+            line = line[: REASON_CHARS - 3].rstrip() + "..."
+        return " " + line
+
+
+#: What the model is told of a failure that says nothing about its arguments.
+_MODEL_REASONS: dict[ErrorKind, str] = {
+    ErrorKind.TIMEOUT: "the call took too long and was stopped",
+    ErrorKind.CPU: "the call took too long and was stopped",
+    ErrorKind.MEMORY: "the call needed too much memory",
+    ErrorKind.OUTPUT: "the result was too long",
+    ErrorKind.NETWORK: "this tool may not use the network",
+    ErrorKind.CRASHED: "the tool crashed",
+    ErrorKind.EXCEPTION: "the tool failed on this input",
+}
 
 
 class ToolFailure(Exception):

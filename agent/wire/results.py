@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from agent.wire.call import Call
 from agent.wire.tags import ALL_TAGS, EOR, NONE, RESULTS
 from agent.wire.warnings import ParseWarning
-from tools.result import ErrorKind, ToolResult
+from tools.result import NO_RESULT, ErrorKind, ToolResult
 
 #: Every way the recorded data says a call failed.
 FAILURE_SPELLINGS: frozenset[str] = frozenset({"No result.", "'No result.'", "No calculation results."})
@@ -71,7 +71,7 @@ class ResultEntry(BaseModel):
     @property
     def shape(self) -> Shape:
         text = self.text
-        if text.strip() in FAILURE_SPELLINGS or not text.strip():
+        if text.strip() in FAILURE_SPELLINGS or not text.strip() or text.startswith(NO_RESULT + " "):
             return "failure"
         if not self.block:
             return "value"
@@ -111,8 +111,14 @@ class ResultEntry(BaseModel):
             return ToolResult.lines(self.lines)
         if shape == "snippets":
             return ToolResult.snippets([s.value for s in self.snippets])
-        message = self.text.strip() or "the recorded entry is empty"
-        return ToolResult.failure(ErrorKind.NO_RESULT, message, block=self.block)
+        return ToolResult.failure(ErrorKind.NO_RESULT, self.reason, block=self.block)
+
+    @property
+    def reason(self) -> str:
+        """Why a failed call failed, as written after `No result.`; empty when not said (every
+        recorded MOSS failure) or when the entry did not fail."""
+        text = self.text.strip()
+        return text[len(NO_RESULT) + 1 :].strip() if self.failed and text.startswith(NO_RESULT + " ") else ""
 
 
 class Results(BaseModel):
@@ -147,6 +153,9 @@ class Results(BaseModel):
             items = tuple(defang(i) for i in result.items)
             if items != result.items:
                 result = result.model_copy(update={"items": items})
+            if result.error is not None and defang(result.error.message) != result.error.message:
+                error = result.error.model_copy(update={"message": defang(result.error.message)})
+                result = result.model_copy(update={"error": error})
             built.append(ResultEntry(command=call.text, body=result.render_body(first)))
             first += result.snippet_count
         return cls(entries=tuple(built))

@@ -22,5 +22,5 @@ def test_two_calls_in_one_segment(moss_sandbox):
 
 def test_not_a_date_is_no_result(moss_sandbox):
     result = moss_sandbox.call("Weekday", "next Tuesday")
-    assert result.render_body() == " No result."
+    assert result.render_body() == " No result. 'next Tuesday' is not a date like 2024-02-29"
     assert result.error.kind.value == "invalid_args"
