@@ -18,7 +18,8 @@ from agent.errors import ConfigurationError
 from agent.events import Event, TurnDone, TurnResult
 from agent.format import Call, render_meta_instruction
 from agent.framing import CHATML_FRAMING, FRAMINGS, MOSS_FRAMING, Framing
-from agent.loop import TurnLimits, TurnLoop
+from agent.loop import TurnLoop
+from agent.policy import TurnLimits, TurnPolicy
 from agent.prompt import ToolInfo, build_prefix, capabilities
 from tools import Limits, Registry, SandboxPool, ToolResult, ToolUnavailableWarning
 
@@ -29,7 +30,9 @@ class Agent:
     `model` is a Backend instance, a path (a GGUF file or a model directory), or None for the
     embedded default model; `backend` picks how a path or name is served ("transformers",
     "llamacpp", "http"). `tools` names the tools to enable (default: every registered tool
-    that is available). Model and sandbox start on first use, so constructing is cheap.
+    that is available). `limits` bounds a turn (`TurnLimits`), `policy` picks the answer
+    techniques (`TurnPolicy`: more rounds, retry, voting, constrained Commands); either may be
+    a dict of their fields. Model and sandbox start on first use, so constructing is cheap.
     """
 
     def __init__(
@@ -38,7 +41,8 @@ class Agent:
         tools: Sequence[str] | None = None,
         *,
         backend: str = "transformers",
-        limits: TurnLimits | None = None,
+        limits: TurnLimits | dict[str, Any] | None = None,
+        policy: TurnPolicy | dict[str, Any] | None = None,
         tool_limits: Limits | None = None,
         few_shot: bool | None = None,
         framing: str | None = None,
@@ -47,7 +51,8 @@ class Agent:
         progress: bool = False,
         backend_options: dict[str, Any] | None = None,
     ) -> None:
-        self.limits = limits or TurnLimits()
+        self.limits = TurnLimits.model_validate(limits or {})
+        self._policy = TurnPolicy.model_validate(policy or {})
         self.registry = registry or Registry.discover()
         if tools is not None:
             _enable_only(self.registry, tools)
@@ -104,11 +109,24 @@ class Agent:
         return MOSS_FRAMING if self.is_moss_model else CHATML_FRAMING
 
     @property
+    def few_shot(self) -> bool:
+        """True when the model is shown example turns (any model not trained on MOSS)."""
+        return not self.is_moss_model if self._few_shot is None else self._few_shot
+
+    @property
+    def policy(self) -> TurnPolicy:
+        """The techniques in force: a MOSS model (no examples) keeps MOSS's one round a turn,
+        since it was never shown another round or a retry."""
+        if self.few_shot:
+            return self._policy
+        return self._policy.model_copy(update={"more_rounds": False, "retry_failed": False})
+
+    @property
     def prefix(self) -> str:
         """The meta instruction (and examples for a non-MOSS model) every conversation starts with."""
         if self._prefix is None:
-            few_shot = not self.is_moss_model if self._few_shot is None else self._few_shot
-            self._prefix = build_prefix(self.tools, few_shot=few_shot, framing=self.framing)
+            self._prefix = build_prefix(self.tools, few_shot=self.few_shot, framing=self.framing,
+                                        plan_thoughts=self._policy.plan_thoughts)
         return self._prefix
 
     @property
@@ -205,6 +223,7 @@ class Session:
                 agent.backend,
                 agent._run_calls,
                 limits=agent.limits,
+                policy=agent.policy,
                 known_tools=[t.name for t in agent.tools],
                 model_name=agent.model_name,
                 framing=agent.framing,

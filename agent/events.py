@@ -10,10 +10,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.format import Call
+from agent.format import Call, Turn
 from tools import ToolResult
 
 Segment = Literal["thoughts", "commands", "reply"]
+#: Why the loop opened another round: the model chose to think again after Results, or a call
+#: failed and the model gets one more round to fix it.
+RoundReason = Literal["model", "retry"]
 
 
 class _Event(BaseModel):
@@ -33,9 +36,18 @@ class TokenEvent(_Event):
     text: str
 
 
+class RoundStarted(_Event):
+    """A further tool round begins (round 1 begins with the turn); `round` counts from 1."""
+
+    type: Literal["round_started"] = "round_started"
+    round: int
+    reason: RoundReason
+
+
 class ThoughtsDone(_Event):
     type: Literal["thoughts_done"] = "thoughts_done"
     text: str
+    round: int = 1
 
 
 class CommandsIssued(_Event):
@@ -44,12 +56,14 @@ class CommandsIssued(_Event):
     type: Literal["commands_issued"] = "commands_issued"
     text: str
     calls: list[Call]
+    round: int = 1
 
 
 class ToolResultEvent(_Event):
     type: Literal["tool_result"] = "tool_result"
     call: Call
     result: ToolResult
+    round: int = 1
 
 
 class ReplyDone(_Event):
@@ -94,15 +108,10 @@ class TokenCounts(BaseModel):
     generated: int = 0
 
 
-class TurnResult(BaseModel):
-    """One finished turn: what the model thought, called, got back and replied."""
+class TurnResult(Turn):
+    """One finished turn: the question, each round's thoughts, calls and results, the reply
+    (all of `Turn`), and what it cost: tokens, seconds, warnings, the error that cut it short."""
 
-    question: str
-    thoughts: str = ""
-    commands: str = "None"
-    calls: list[Call] = Field(default_factory=list)
-    results: list[ToolResult] = Field(default_factory=list)
-    reply: str = ""
     tokens: TokenCounts = Field(default_factory=TokenCounts)
     timings: Timings = Field(default_factory=Timings)
     warnings: list[WarningEvent] = Field(default_factory=list)
@@ -116,6 +125,7 @@ class TurnResult(BaseModel):
 
 Event = Annotated[
     TurnStarted
+    | RoundStarted
     | TokenEvent
     | ThoughtsDone
     | CommandsIssued

@@ -5,9 +5,10 @@
   as the samples are (4-space indent, UTF-8 unescaped), so a conversation imported from a sample
   exports back byte for byte and a recorded one reads back through `Conversation.from_moss_json`.
 - ShareGPT, the LLaMA-Factory flavour: `system` holds the meta instruction; a turn is `human`,
-  then for a tool turn `function_call` (the Commands text) and `observation` (the Results
-  entries), then `gpt` (the reply). Inner thoughts have no ShareGPT role, so they ride on the
-  turn's first model message as an extra `thoughts` key, which loaders ignore and import reads.
+  then for each tool round `function_call` (the Commands text) and `observation` (the Results
+  entries), then `gpt` (the reply). Inner thoughts have no ShareGPT role, so each round's ride
+  on its first model message (its `function_call`, or the `gpt` reply for a round without
+  calls) as an extra `thoughts` key, which loaders ignore and import reads.
 - Alpaca: one record per turn (instruction, input, output, system, history of earlier pairs);
   export only, since it drops the tool calls.
 
@@ -25,10 +26,11 @@ from pydantic import BaseModel
 
 from agent.errors import ParseError
 from agent.events import TurnResult
-from agent.format import EOR, NONE, RESULTS, Call, Conversation, Results, Turn
+from agent.format import EOR, NONE, RESULTS, Call, Conversation, Round, Turn
 from agent.parse import parse_commands
 from agent.store import ConversationInfo, Store, StoredTurn
 from agent.wire.results import parse_results
+from agent.wire.turn import round_keys
 from tools import ErrorKind, ToolResult
 
 Format = Literal["moss", "sharegpt", "alpaca"]
@@ -49,18 +51,10 @@ class Imported(BaseModel):
 
 # -- out ---------------------------------------------------------------------------------------
 def wire_turn(stored: StoredTurn) -> Turn:
-    """The wire-format turn: the exact recording when imported, else built from the result."""
+    """The wire-format turn: the exact recording when imported, else the result itself."""
     if stored.recorded is not None:
         return Turn.from_moss_json(stored.recorded)
-    result = stored.result
-    calls = result.calls[: len(result.results)]
-    return Turn(
-        human=result.question,
-        inner_thoughts=result.thoughts,
-        commands=tuple(calls),
-        results=Results.from_tool_results(list(zip(calls, result.results))),
-        moss=result.reply,
-    )
+    return stored.result
 
 
 def to_conversation(info: ConversationInfo, turns: Sequence[StoredTurn]) -> Conversation:
@@ -85,19 +79,25 @@ def to_sharegpt(info: ConversationInfo, turns: Sequence[StoredTurn]) -> dict[str
         if not stored.finished:
             continue
         turn = wire_turn(stored)
-        messages.append({"from": "human", "value": turn.human})
-        first: dict[str, str]
-        if turn.commands:
-            first = {"from": "function_call", "value": ", ".join(c.text for c in turn.commands)}
-            body = turn.results.render()[len(RESULTS) :].removesuffix(EOR + "\n")
+        messages.append({"from": "human", "value": turn.question})
+        thoughts = ""  # a round without calls hands its thoughts to the reply
+        first_snippet = 1
+        for round_ in turn.rounds:
+            results = round_.results_segment(first_snippet)
+            first_snippet += round_.snippet_count
+            if not round_.calls:
+                thoughts = round_.thoughts
+                continue
+            call_message = {"from": "function_call", "value": round_.commands}
+            if round_.thoughts:
+                call_message["thoughts"] = round_.thoughts
+            body = results.render()[len(RESULTS) :].removesuffix(EOR + "\n")
             observation = body[1:].removesuffix("\n") if body.startswith("\n") else body.strip()
-            messages += [first, {"from": "observation", "value": observation}]
-            messages.append({"from": "gpt", "value": turn.moss})
-        else:
-            first = {"from": "gpt", "value": turn.moss}
-            messages.append(first)
-        if turn.inner_thoughts:
-            first["thoughts"] = turn.inner_thoughts
+            messages += [call_message, {"from": "observation", "value": observation}]
+        reply = {"from": "gpt", "value": turn.reply}
+        if thoughts:
+            reply["thoughts"] = thoughts
+        messages.append(reply)
     record: dict[str, Any] = {"id": str(info.source_id if info.source_id is not None else info.id)}
     record["system"] = info.meta_instruction
     record["conversations"] = messages
@@ -229,20 +229,7 @@ def from_moss(record: dict[str, Any]) -> Imported:
 
 
 def _turn_result(turn: Turn) -> TurnResult:
-    calls = list(turn.commands)
-    results = []
-    for call in calls:
-        entry = turn.results.entry_for(call)
-        results.append(entry.to_tool_result() if entry is not None
-                        else ToolResult.failure(ErrorKind.NO_RESULT, "the recording has no result for this call"))
-    return TurnResult(
-        question=turn.human,
-        thoughts=turn.inner_thoughts,
-        commands=", ".join(c.text for c in calls) or NONE,
-        calls=calls,
-        results=results,
-        reply=turn.moss,
-    )
+    return TurnResult(question=turn.question, rounds=turn.rounds, reply=turn.reply)
 
 
 _ROLES = {"human": "human", "user": "human", "gpt": "gpt", "assistant": "gpt", "model": "gpt",
@@ -255,7 +242,7 @@ def from_sharegpt(record: dict[str, Any]) -> Imported:
     messages = record.get("conversations", record.get("messages"))
     system = record.get("system", "")
     turns: list[tuple[TurnResult, dict[str, str]]] = []
-    current: dict[str, Any] | None = None
+    current: _TurnDraft | None = None
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             raise ParseError(f"message {i + 1} is not an object")
@@ -264,25 +251,25 @@ def from_sharegpt(record: dict[str, Any]) -> Imported:
         if role is None or not isinstance(value, str):
             raise ParseError(f"message {i + 1} has no known role (human, gpt, function_call, observation, "
                              f"system) with text: {str(message)[:80]}")
+        thoughts = message.get("thoughts") if isinstance(message.get("thoughts"), str) else ""
         if role == "system":
             system = value
         elif role == "human":
             if current is not None:
-                turns.append(_finish(current))
-            current = {"question": value, "thoughts": "", "calls": [], "results": None, "reply": ""}
+                turns.append(current.finish())
+            current = _TurnDraft(value)
         elif current is None:
             raise ParseError(f"message {i + 1} ({role}) comes before any human message")
+        elif role == "function_call":
+            current.rounds.append({"thoughts": thoughts, "calls": parse_commands(value).calls, "observation": None})
+        elif role == "observation":
+            if not current.rounds or current.rounds[-1]["observation"] is not None:
+                raise ParseError(f"message {i + 1} (observation) does not follow a function_call")
+            current.rounds[-1]["observation"] = value
         else:
-            if isinstance(message.get("thoughts"), str) and not current["thoughts"]:
-                current["thoughts"] = message["thoughts"]
-            if role == "function_call":
-                current["calls"] = parse_commands(value).calls
-            elif role == "observation":
-                current["results"] = value
-            else:
-                current["reply"] = value
+            current.reply, current.reply_thoughts = value, thoughts
     if current is not None:
-        turns.append(_finish(current))
+        turns.append(current.finish())
     if not isinstance(system, str):
         raise ParseError("'system' must be text")
     source_id = record.get("id")
@@ -294,14 +281,36 @@ def from_sharegpt(record: dict[str, Any]) -> Imported:
     )
 
 
-def _finish(current: dict[str, Any]) -> tuple[TurnResult, dict[str, str]]:
-    """The turn, and its five segments with the observation exactly as written (so a
-    ShareGPT export of it gives the same text back)."""
-    calls: list[Call] = current["calls"]
+class _TurnDraft:
+    """A ShareGPT turn being read: the question, its tool rounds, the reply."""
+
+    def __init__(self, question: str) -> None:
+        self.question = question
+        self.rounds: list[dict[str, Any]] = []
+        self.reply = ""
+        self.reply_thoughts = ""
+
+    def finish(self) -> tuple[TurnResult, dict[str, str]]:
+        """The turn, and its segments with each observation exactly as written (so a ShareGPT
+        export of it gives the same text back)."""
+        rounds: list[Round] = []
+        segments: dict[str, str] = {}
+        for number, draft in enumerate(self.rounds, 1):
+            round_, segment = _observed_round(draft["thoughts"], draft["calls"], draft["observation"] or "")
+            rounds.append(round_)
+            segments[round_keys(number)[2]] = segment
+        if self.reply_thoughts or not rounds:
+            rounds.append(Round(thoughts=self.reply_thoughts))
+        result = TurnResult(question=self.question, rounds=tuple(rounds), reply=self.reply)
+        return result, {key: segments.get(key, text) for key, text in result.segments().items()}
+
+
+def _observed_round(thoughts: str, calls: list[Call], observation: str) -> tuple[Round, str]:
+    """A round from a function_call and its observation, and the observation as a Results
+    segment, exactly as written."""
     results: list[ToolResult] = []
     segment = f"{RESULTS}\n{NONE}\n{EOR}\n"
     if calls:
-        observation = current["results"] or ""
         segment = f"{RESULTS}\n{observation}\n{EOR}\n"
         parsed, _ = parse_results(segment, calls)
         if not parsed.entries and observation.strip() != NONE:  # Text2Image's one-line form
@@ -310,18 +319,7 @@ def _finish(current: dict[str, Any]) -> tuple[TurnResult, dict[str, str]]:
             entry = parsed.entry_for(call)
             results.append(entry.to_tool_result() if entry is not None
                            else ToolResult.failure(ErrorKind.NO_RESULT, "the observation has no result for this call"))
-    result = TurnResult(
-        question=current["question"],
-        thoughts=current["thoughts"],
-        commands=", ".join(c.text for c in calls) or NONE,
-        calls=calls,
-        results=results,
-        reply=current["reply"],
-    )
-    segments = Turn(human=result.question, inner_thoughts=result.thoughts, commands=tuple(calls),
-                    moss=result.reply).segments()
-    segments["Tool Responses"] = segment
-    return result, segments
+    return Round(thoughts=thoughts, calls=tuple(calls), results=tuple(results)), segment
 
 
 def import_into(store: Store, conversations: Iterable[Imported]) -> list[int]:

@@ -7,7 +7,7 @@ written from here (`HUMAN`, `EOH`, ...) so the loop and the renderer never disag
 from __future__ import annotations
 
 from agent.wire.call import Call
-from agent.wire.conversation import SEGMENT_KEYS, Conversation, Turn, render_turn
+from agent.wire.conversation import Conversation
 from agent.wire.meta import (
     CAPABILITIES_HEADER,
     MOSS_CAPABILITIES,
@@ -42,6 +42,7 @@ from agent.wire.tags import (
     SEGMENT_TAGS,
     render_segment,
 )
+from agent.wire.turn import ROUND_KEYS, SEGMENT_KEYS, Round, Turn, render_turn, round_keys
 
 
 def render_commands(calls: list[Call] | tuple[Call, ...]) -> str:
@@ -66,6 +67,7 @@ __all__ = [
     "MOSS_PREAMBLE",
     "NONE",
     "RESULTS",
+    "ROUND_KEYS",
     "SEGMENT_KEYS",
     "SEGMENT_TAGS",
     "Call",
@@ -73,6 +75,7 @@ __all__ = [
     "Conversation",
     "ResultEntry",
     "Results",
+    "Round",
     "Snippet",
     "Turn",
     "capabilities_for",
@@ -83,5 +86,6 @@ __all__ = [
     "render_results",
     "render_segment",
     "render_turn",
+    "round_keys",
     "unquote",
 ]

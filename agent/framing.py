@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from agent.format import COMMANDS, EOC, EOH, EOM, EOT, HUMAN, INNER_THOUGHTS, MOSS, render_results
+from agent.format import EOH, HUMAN, INNER_THOUGHTS, Turn
 
 
 class Framing(BaseModel):
@@ -35,18 +35,10 @@ class Framing(BaseModel):
         """Everything the runtime writes before the model's inner thoughts."""
         return f"{self.turn_open}{question}{self.human_close}{INNER_THOUGHTS}"
 
-    def render_turn(self, turn: object) -> str:
-        """A finished turn (a `TurnResult`) as this framing puts it in the transcript."""
-        return self.open_turn(turn.question) + render_segments(turn) + self.turn_close
-
-
-def render_segments(turn: object) -> str:
-    """The model's part of a MOSS turn, from after `<|Inner Thoughts|>:` to `<eom>`."""
-    return (
-        f" {turn.thoughts}{EOT}\n{COMMANDS} {turn.commands}{EOC}\n"
-        + render_results(list(zip(turn.calls, turn.results)))
-        + f"{MOSS} {turn.reply}{EOM}"
-    )
+    def render_turn(self, turn: Turn) -> str:
+        """A finished turn as this framing puts it in the transcript; the MOSS part between
+        the user's text and the turn's close is `Turn.model_text()`, the one renderer."""
+        return self.open_turn(turn.question) + turn.model_text() + self.turn_close
 
 
 MOSS_FRAMING = Framing(name="moss", turn_open=f"{HUMAN} ", human_close=f"{EOH}\n", turn_close="\n")

@@ -1,33 +1,43 @@
-"""One MOSS turn as a small state machine: thoughts -> commands -> results -> reply.
+"""One MOSS turn as a small state machine: thoughts -> commands -> results, again while the
+model wants another round (or a call failed and it may fix it), then the reply.
 
 The runtime writes every protocol tag itself and lets the model fill only the content of each
 segment, so even a model never trained on MOSS keeps the structure. After each segment the
 transcript is made canonical (content stripped, the expected end marker, calls re-quoted), so
 the backend's transcript, and the KV cache behind it, always equal the rendering of the turns
-recorded so far: the next segment and the next turn resume from text a reader would expect.
+recorded so far (`Turn.model_text`): the next segment and the next turn resume from text a
+reader would expect.
 
-Every step is an event; nothing here prints. Hard bounds (tokens per segment, calls per turn,
-seconds per turn, repetition) end a segment cleanly with a warning, and the turn still closes
-with a reply or a clear error.
+After a round's Results the loop decides between another round and the reply by asking the
+backend which of `<|Inner Thoughts|>:` and `<|MOSS|>:` the model finds likelier next
+(`agent.backends.base.prefer`), never by reading keywords in its text; a failed call instead
+gets one more round outright, once a turn.
+
+Every step is an event; nothing here prints. Hard bounds (tokens per segment, calls and rounds
+per turn, seconds per turn, repetition) end a segment cleanly with a warning, and the turn still
+closes with a reply or a clear error.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator
+from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field
-
-from agent.backends.base import Backend, GenerationEnd
+from agent.backends.base import Backend, GenerationEnd, prefer
 from agent.errors import BackendError
 from agent.events import (
     CommandsIssued,
     ErrorEvent,
     Event,
     ReplyDone,
+    RoundReason,
+    RoundStarted,
     Segment,
     ThoughtsDone,
+    TokenCounts,
     TokenEvent,
+    Timings,
     ToolResultEvent,
     TurnDone,
     TurnResult,
@@ -44,15 +54,21 @@ from agent.format import (
     HUMAN,
     INNER_THOUGHTS,
     MOSS,
+    NONE,
     RESULTS,
     Call,
+    Round,
     render_results,
 )
 from agent.framing import MOSS_FRAMING, Framing
 from agent.parse import parse_commands
+from agent.policy import TurnLimits, TurnPolicy
+from agent.repetition import repeating_tail
 from tools import ToolResult
 
 CallRunner = Callable[[list[Call]], list[ToolResult]]
+#: A step of the loop: yields events, returns its value to the caller.
+Steps = Generator[Event, None, "str"]
 
 # Any tag that can only mean the model left the segment it was asked to write.
 _STRAY = (HUMAN, EOH, INNER_THOUGHTS, COMMANDS, RESULTS, MOSS, EOT, EOC, EOR, EOM)
@@ -60,6 +76,10 @@ SEGMENT_END = {"thoughts": EOT, "commands": EOC, "reply": EOM}
 # A small model that has read search results sometimes goes on from its answer to a made-up
 # result list (`...'\n<|4|>: '...`); a reply never holds a snippet marker, so one ends it.
 _SNIPPET_MARKERS = tuple(f"<|{n}|>" for n in range(1, 31))
+#: What the model may write after a round's Results: another round, or the reply (the default).
+NEXT_AFTER_RESULTS = (INNER_THOUGHTS, MOSS)
+
+__all__ = ["CallRunner", "TurnLimits", "TurnLoop", "TurnPolicy", "quote_call", "render_turn_text", "repeating_tail"]
 
 
 class _TurnAborted(Exception):
@@ -70,53 +90,10 @@ class _TurnAborted(Exception):
         self.kind = kind
 
 
-class TurnLimits(BaseModel):
-    """Hard bounds for one turn. MOSS has one Commands segment per turn, so one tool round."""
-
-    thoughts_tokens: int = Field(default=160, ge=1)
-    commands_tokens: int = Field(default=96, ge=1)
-    reply_tokens: int = Field(default=400, ge=1)
-    max_calls: int = Field(default=8, ge=0)
-    turn_seconds: float = Field(default=300.0, gt=0)
-    repeat_window: int = Field(default=8, ge=2, description="a unit repeated this often ends a segment")
-
-
 def quote_call(call: Call) -> Call:
     """The call as MOSS writes it, `Tool("arg", "arg")`, whatever quoting the model used."""
     quoted = ", ".join('"' + a.replace("\\", "\\\\").replace('"', '\\"') + '"' for a in call.args)
     return call.model_copy(update={"text": f"{call.tool}({quoted})"})
-
-
-# A unit longer than this is a sentence or more: four verbatim copies already make a loop
-# (seen: ", which is a tool for interacting with the MOSS Agent" until the token limit).
-_SHORT_UNIT = 40
-_SENTENCE_REPEATS = 4
-
-
-def repeating_tail(text: str, times: int, longest_unit: int = 200) -> int:
-    """Length of a tail made of one unit repeated at least `times` times (a unit longer than
-    40 characters: 4 times, or `times` if fewer), else 0.
-
-    A model stuck in a loop writes the same few characters over and over; cutting the repeats
-    keeps one copy and ends the segment instead of burning the token budget.
-    """
-    for unit in range(1, longest_unit + 1):
-        needed = times if unit <= _SHORT_UNIT else min(times, _SENTENCE_REPEATS)
-        span = unit * needed
-        if span > len(text):
-            if unit <= _SHORT_UNIT:
-                continue
-            break
-        piece = text[-unit:]
-        if text[-2 * unit : -unit] != piece:  # cheap test before building the whole span
-            continue
-        tail = text[-span:]
-        if piece.strip() and tail == piece * needed:
-            start = len(text) - span
-            while start >= unit and text[start - unit : start] == piece:
-                start -= unit
-            return len(text) - start - unit  # keep one copy
-    return 0
 
 
 class TurnLoop:
@@ -128,6 +105,7 @@ class TurnLoop:
         run_calls: CallRunner,
         *,
         limits: TurnLimits | None = None,
+        policy: TurnPolicy | None = None,
         known_tools: Collection[str] | None = None,
         model_name: str = "",
         framing: Framing = MOSS_FRAMING,
@@ -136,6 +114,7 @@ class TurnLoop:
         self.backend = backend
         self.run_calls = run_calls
         self.limits = limits or TurnLimits()
+        self.policy = policy or TurnPolicy()
         self.known_tools = known_tools
         self.model_name = model_name
 
@@ -149,6 +128,18 @@ class TurnLoop:
         yield from turn.events()
 
 
+@dataclass
+class _RoundDraft:
+    """A round being written; frozen into a `Round` when the turn ends."""
+
+    thoughts: str = ""
+    calls: list[Call] = field(default_factory=list)
+    results: list[ToolResult] = field(default_factory=list)
+
+    def freeze(self) -> Round:
+        return Round(thoughts=self.thoughts, calls=tuple(self.calls), results=tuple(self.results))
+
+
 class _Turn:
     """The state of one turn in flight."""
 
@@ -156,66 +147,123 @@ class _Turn:
         self.loop = loop
         self.backend = loop.backend
         self.limits = loop.limits
+        self.policy = loop.policy
+        self.question = question
         self.started = time.monotonic()
         self.deadline = self.started + self.limits.turn_seconds
-        self.result = TurnResult(question=question, model=loop.model_name)
+        self.rounds: list[_RoundDraft] = [_RoundDraft()]
+        self.reply = ""
+        self.tokens = TokenCounts()
+        self.timings = Timings()
+        self.warnings: list[WarningEvent] = []
+        self.error: ErrorEvent | None = None
+        self.retried = False
         self.stage: str = "human"
         self.segment_start = 0
 
+    @property
+    def current(self) -> _RoundDraft:
+        return self.rounds[-1]
+
+    def result(self) -> TurnResult:
+        return TurnResult(
+            question=self.question,
+            rounds=tuple(r.freeze() for r in self.rounds),
+            reply=self.reply,
+            tokens=self.tokens,
+            timings=self.timings,
+            warnings=self.warnings,
+            error=self.error,
+            model=self.loop.model_name,
+        )
+
     # -- the state machine -------------------------------------------------------------------
     def events(self) -> Iterator[Event]:
-        result = self.result
         try:
-            yield TurnStarted(text=result.question)
-            self.backend.append(self.loop.framing.open_turn(result.question))
-            self.stage = "thoughts"
-            t0 = time.monotonic()
-            result.thoughts = yield from self._segment("thoughts", self.limits.thoughts_tokens)
-            result.timings.thoughts_s = time.monotonic() - t0
-            yield ThoughtsDone(text=result.thoughts)
-
-            self.backend.append(f"\n{COMMANDS}")
-            self.stage = "commands"
-            t0 = time.monotonic()
-            raw = yield from self._segment("commands", self.limits.commands_tokens, canonical=False)
-            calls = yield from self._parse_calls(raw)
-            result.calls = calls
-            result.commands = ", ".join(c.text for c in calls) if calls else "None"
-            self._settle(result.commands, EOC)
-            result.timings.commands_s = time.monotonic() - t0
-            yield CommandsIssued(text=result.commands, calls=calls)
-
-            self.stage = "results"
-            t0 = time.monotonic()
-            result.results = self.loop.run_calls(calls) if calls else []
-            result.timings.tools_s = time.monotonic() - t0
-            for call, outcome in zip(calls, result.results):
-                yield ToolResultEvent(call=call, result=outcome)
-            self.backend.append("\n" + render_results(list(zip(calls, result.results))) + MOSS)
-
+            yield TurnStarted(text=self.question)
+            self.backend.append(self.loop.framing.open_turn(self.question))
+            while True:
+                yield from self._round()
+                reason = self._another_round()
+                if reason is None:
+                    break
+                self.rounds.append(_RoundDraft())
+                self.backend.append(INNER_THOUGHTS)
+                yield RoundStarted(round=len(self.rounds), reason=reason)
+            self.backend.append(MOSS)
             self.stage = "reply"
             t0 = time.monotonic()
-            result.reply = yield from self._segment("reply", self.limits.reply_tokens)
-            result.timings.reply_s = time.monotonic() - t0
-            if not result.reply:
+            self.reply = yield from self._segment("reply", self.limits.reply_tokens)
+            self.timings.reply_s += time.monotonic() - t0
+            if not self.reply:
                 yield self._warn("empty_reply", "the model ended its reply without writing anything")
             self.backend.append(self.loop.framing.turn_close)
             self.stage = "done"
-            yield ReplyDone(text=result.reply)
+            yield ReplyDone(text=self.reply)
         except BackendError as exc:
-            result.error = ErrorEvent(kind="backend", message=str(exc))
-            yield result.error
+            self.error = ErrorEvent(kind="backend", message=str(exc))
+            yield self.error
         except _TurnAborted as exc:
-            result.error = ErrorEvent(kind=exc.kind, message=str(exc))
-            yield result.error
+            self.error = ErrorEvent(kind=exc.kind, message=str(exc))
+            yield self.error
         finally:
             if self.stage != "done":
                 self._close_out()
-        result.timings.total_s = time.monotonic() - self.started
-        yield TurnDone(result=result)
+        self.timings.total_s = time.monotonic() - self.started
+        yield TurnDone(result=self.result())
+
+    def _round(self) -> Iterator[Event]:
+        """Thoughts, Commands and Results of the current round."""
+        number, current = len(self.rounds), self.current
+        self.stage = "thoughts"
+        t0 = time.monotonic()
+        current.thoughts = yield from self._segment("thoughts", self.limits.thoughts_tokens)
+        self.timings.thoughts_s += time.monotonic() - t0
+        yield ThoughtsDone(text=current.thoughts, round=number)
+
+        self.backend.append(f"\n{COMMANDS}")
+        self.stage = "commands"
+        t0 = time.monotonic()
+        raw = yield from self._segment("commands", self.limits.commands_tokens, canonical=False)
+        current.calls = yield from self._parse_calls(raw)
+        commands = ", ".join(c.text for c in current.calls) or NONE
+        self._settle(commands, EOC)
+        self.timings.commands_s += time.monotonic() - t0
+        yield CommandsIssued(text=commands, calls=current.calls, round=number)
+
+        self.stage = "results"
+        t0 = time.monotonic()
+        current.results = self.loop.run_calls(current.calls) if current.calls else []
+        self.timings.tools_s += time.monotonic() - t0
+        for call, outcome in zip(current.calls, current.results):
+            yield ToolResultEvent(call=call, result=outcome, round=number)
+        self._append_results()
+
+    def _append_results(self) -> None:
+        current = self.current
+        first_snippet = 1 + sum(r.freeze().snippet_count for r in self.rounds[:-1])
+        self.backend.append("\n" + render_results(list(zip(current.calls, current.results)), first_snippet))
+        self.stage = "after_results"
+
+    def _another_round(self) -> RoundReason | None:
+        """Why the turn goes on with another round, or None for the reply."""
+        current = self.current
+        if not current.calls or len(self.rounds) >= self.limits.max_rounds or self._calls_left() == 0:
+            return None
+        if any(not r.ok for r in current.results) and self.policy.retry_failed and not self.retried:
+            self.retried = True
+            return "retry"
+        if not self.policy.more_rounds:
+            return None
+        if time.monotonic() >= self.deadline:
+            self._deadline_error()
+        return "model" if prefer(self.backend, NEXT_AFTER_RESULTS, self.deadline) == 0 else None
+
+    def _calls_left(self) -> int:
+        return self.limits.max_calls - sum(len(r.calls) for r in self.rounds)
 
     # -- one segment -------------------------------------------------------------------------
-    def _segment(self, segment: Segment, max_tokens: int, canonical: bool = True) -> Iterator[Event]:
+    def _segment(self, segment: Segment, max_tokens: int, canonical: bool = True) -> Steps:
         """Generate one segment's content; returns it stripped (the transcript is settled
         unless `canonical` is False, where the caller settles it after parsing)."""
         self.segment_start = len(self.backend.transcript)
@@ -234,8 +282,8 @@ class _Turn:
                     end = item
                     break
                 content += item
-                if segment == "reply" and self.result.timings.first_reply_token_s is None:
-                    self.result.timings.first_reply_token_s = time.monotonic() - self.started
+                if segment == "reply" and self.timings.first_reply_token_s is None:
+                    self.timings.first_reply_token_s = time.monotonic() - self.started
                 yield TokenEvent(segment=segment, text=item)
                 if len(content) - checked >= 16:
                     checked = len(content)
@@ -247,8 +295,8 @@ class _Turn:
         finally:
             stream.close()
         if end is not None:
-            self.result.tokens.prompt += end.prompt_tokens
-            self.result.tokens.generated += end.new_tokens
+            self.tokens.prompt += end.prompt_tokens
+            self.tokens.generated += end.new_tokens
             if end.reason == "stop" and end.stop != end_marker:
                 yield self._warn("stray_marker", f"the {segment} ended on {end.stop!r}; closed it with {end_marker!r}")
             elif end.reason == "length":
@@ -260,16 +308,17 @@ class _Turn:
             self._settle(text, end_marker)
         return text
 
-    def _parse_calls(self, raw: str) -> Iterator[Event]:
+    def _parse_calls(self, raw: str) -> Generator[Event, None, list[Call]]:
         parsed = parse_commands(raw, known_tools=self.loop.known_tools)
         for warning in parsed.warnings:
             yield self._warn(f"commands:{warning.kind}", warning.message)
         calls = [quote_call(c) for c in parsed.calls]
         if not calls and not parsed.none and raw.strip():
             yield self._warn("no_calls", f"the Commands segment held no call; read as None: {raw.strip()[:80]!r}")
-        if len(calls) > self.limits.max_calls:
-            yield self._warn("too_many_calls", f"{len(calls)} calls; ran the first {self.limits.max_calls}")
-            calls = calls[: self.limits.max_calls]
+        budget = self.limits.max_calls - sum(len(r.calls) for r in self.rounds[:-1])
+        if len(calls) > budget:
+            yield self._warn("too_many_calls", f"{len(calls)} calls; ran the first {budget}")
+            calls = calls[:budget]
         return calls
 
     def _settle(self, content: str, end_marker: str) -> None:
@@ -289,25 +338,27 @@ class _Turn:
 
     def _close_out(self) -> None:
         """Finish the turn in the transcript after an error or a cancel, keeping what exists."""
-        result = self.result
+        current = self.current
         try:
             if self.stage == "thoughts":
-                self._settle(result.thoughts or self._partial(), EOT)
+                current.thoughts = current.thoughts or self._partial()
+                self._settle(current.thoughts, EOT)
                 self.stage = "commands"
                 self.backend.append(f"\n{COMMANDS}")
                 self.segment_start = len(self.backend.transcript)
             if self.stage == "commands":
-                result.calls, result.commands = [], "None"
-                self._settle("None", EOC)
+                current.calls = []
+                self._settle(NONE, EOC)
                 self.stage = "results"
             if self.stage == "results":
-                calls = result.calls[: len(result.results)]
-                self.backend.append("\n" + render_results(list(zip(calls, result.results))) + MOSS)
+                self._append_results()
+            if self.stage == "after_results":
+                self.backend.append(MOSS)
                 self.segment_start = len(self.backend.transcript)
                 self.stage = "reply"
             if self.stage == "reply":
-                result.reply = result.reply or self._partial()
-                self._settle(result.reply, EOM)
+                self.reply = self.reply or self._partial()
+                self._settle(self.reply, EOM)
                 self.backend.append(self.loop.framing.turn_close)
             self.stage = "done"
         except BackendError:  # the transcript is the backend's to repair; the turn is over
@@ -321,7 +372,7 @@ class _Turn:
 
     def _warn(self, kind: str, message: str) -> WarningEvent:
         event = WarningEvent(kind=kind, message=message)
-        self.result.warnings.append(event)
+        self.warnings.append(event)
         return event
 
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from agent.errors import ParseError
 from agent.wire.commands import MAX_CALLS, MAX_CHARS, ParsedCommands, parse_commands, unescape
-from agent.wire.conversation import Conversation, Turn
+from agent.wire.conversation import Conversation
+from agent.wire.turn import Turn
 from agent.wire.meta import parse_meta_instruction
 from agent.wire.results import parse_results
 from agent.wire.warnings import WARNING_KINDS, ParseWarning, WarningKind

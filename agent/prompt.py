@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from agent.events import TurnResult
 from agent.format import (
     MOSS_CAPABILITIES,
     MOSS_PREAMBLE,
     Call,
     Capability,
+    Turn,
     capabilities_for,
     render_meta_instruction,
 )
@@ -43,15 +43,9 @@ def capabilities(tools: Sequence[ToolInfo]) -> list[Capability]:
     return capabilities_for([t.name for t in tools], extra)
 
 
-def _example(question: str, thoughts: str, reply: str, calls: Sequence[tuple[Call, ToolResult]] = ()) -> TurnResult:
-    return TurnResult(
-        question=question,
-        thoughts=thoughts,
-        commands=", ".join(c.text for c, _ in calls) if calls else "None",
-        calls=[c for c, _ in calls],
-        results=[r for _, r in calls],
-        reply=reply,
-    )
+def _example(question: str, thoughts: str, reply: str, calls: Sequence[tuple[Call, ToolResult]] = ()) -> Turn:
+    return Turn(question=question, thoughts=thoughts, calls=[c for c, _ in calls],
+                results=[r for _, r in calls], reply=reply)
 
 
 def _call(tool: str, *args: str) -> Call:
@@ -89,7 +83,7 @@ NO_TOOL = "This is not a calculation, so no tool is needed; I answer directly."
 class Example:
     """One few-shot turn, shown when every tool in `needs` is enabled and none in `unless`."""
 
-    turn: TurnResult
+    turn: Turn
     needs: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
 
@@ -245,6 +239,7 @@ def build_prefix(
     few_shot: bool,
     framing: Framing = MOSS_FRAMING,
     preamble: str = MOSS_PREAMBLE,
+    plan_thoughts: bool = False,
 ) -> str:
     """The text before the first turn: meta instruction, then (for non-MOSS models) examples."""
     if not few_shot:

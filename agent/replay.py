@@ -21,7 +21,8 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from agent.errors import ParseError
-from agent.wire.conversation import SEGMENT_KEYS, Conversation, Turn
+from agent.wire.conversation import Conversation
+from agent.wire.turn import Turn
 
 #: Files larger than this are reported as unreadable instead of loaded (a recording is ~10 KB).
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -67,11 +68,11 @@ class FolderReport(BaseModel):
             self.turns += 1
             canonical = turn.segments()
             recorded = turn.recorded or canonical
-            bad = [key for key in SEGMENT_KEYS if canonical[key] != recorded[key]]
+            bad = [key for key in canonical if canonical[key] != recorded.get(key)]
             self.round_trip_turns += not bad
             differing.update(bad)
-            calls.update(call.tool for call in turn.commands)
-            warnings.update(w.kind for w in turn.warnings)
+            calls.update(call.tool for call in turn.calls)
+            warnings.update(w.kind for w in turn.parse_warnings)
             for check in checks:
                 counters = Counter(self.checks.get(check.name, {}))
                 counters.update(dict(check(conversation, turn)))

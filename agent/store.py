@@ -34,12 +34,13 @@ from agent.store_rows import (
     StoredTurn,
     clean,
     conversation_from_row,
+    rounds_json,
     to_json,
     turn_from_row,
 )
 from tools import ToolResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "logs.db"
 
 _SCHEMA = """
@@ -74,6 +75,7 @@ CREATE TABLE IF NOT EXISTS turns (
     error_kind TEXT,
     error_message TEXT,
     recorded TEXT,
+    rounds TEXT,
     started_at REAL NOT NULL,
     ended_at REAL,
     UNIQUE (conversation_id, seq)
@@ -81,6 +83,7 @@ CREATE TABLE IF NOT EXISTS turns (
 CREATE TABLE IF NOT EXISTS calls (
     turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL,
+    round INTEGER NOT NULL DEFAULT 1,
     tool TEXT NOT NULL,
     text TEXT NOT NULL,
     args TEXT NOT NULL,
@@ -98,6 +101,13 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation_id, seq);
 CREATE INDEX IF NOT EXISTS events_by_turn ON events (turn_id, id);
+"""
+# Schema 2: a turn holds several tool rounds; each round's thoughts in `turns.rounds` (JSON),
+# each call's round in `calls.round`. A schema-1 file gains both columns; its turns read as
+# one round, as they were.
+_UPGRADE_FROM_1 = """
+ALTER TABLE turns ADD COLUMN rounds TEXT;
+ALTER TABLE calls ADD COLUMN round INTEGER NOT NULL DEFAULT 1
 """
 
 
@@ -163,6 +173,9 @@ class Store:
         db.execute("PRAGMA foreign_keys=ON")
         if version < SCHEMA_VERSION:
             with self._write():
+                if version == 1:
+                    for statement in filter(str.strip, _UPGRADE_FROM_1.split(";")):
+                        db.execute(statement)
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -259,8 +272,13 @@ class Store:
     def record_step(self, turn_id: int, event: BaseModel | None = None,
                     *, fields: Mapping[str, Any] | None = None,
                     calls: Sequence[Call] | None = None,
+                    round_: int = 1,
+                    first_index: int = 0,
                     result: tuple[int, ToolResult] | None = None) -> None:
-        """One step in one transaction: the event row, the turn's columns, the calls, a result."""
+        """One step in one transaction: the event row, the turn's columns, the calls, a result.
+
+        `calls` are one round's (`round_`), numbered from `first_index` within the turn; they
+        replace whatever the turn held from that index on."""
         with self._write() as db:
             if event is not None:
                 self._event(db, turn_id, event)
@@ -269,10 +287,11 @@ class Store:
                 assignments = ", ".join(f"{name} = ?" for name in fields)
                 db.execute(f"UPDATE turns SET {assignments} WHERE id = ?", clean((*fields.values(), turn_id)))
             if calls is not None:
-                db.execute("DELETE FROM calls WHERE turn_id = ?", (turn_id,))
+                db.execute("DELETE FROM calls WHERE turn_id = ? AND idx >= ?", (turn_id, first_index))
                 db.executemany(
-                    "INSERT INTO calls (turn_id, idx, tool, text, args) VALUES (?,?,?,?,?)",
-                    [clean((turn_id, i, c.tool, c.text, to_json(list(c.args)))) for i, c in enumerate(calls)],
+                    "INSERT INTO calls (turn_id, idx, round, tool, text, args) VALUES (?,?,?,?,?,?)",
+                    [clean((turn_id, i, round_, c.tool, c.text, to_json(list(c.args))))
+                     for i, c in enumerate(calls, first_index)],
                 )
             if result is not None:
                 index, outcome = result
@@ -292,6 +311,7 @@ class Store:
             "status": status,
             "thoughts": result.thoughts,
             "commands": result.commands,
+            "rounds": rounds_json(result),
             "reply": result.reply,
             "partial_segment": None,
             "partial": "",
@@ -323,17 +343,20 @@ class Store:
             for result, recorded in turns:
                 turn_id = self._insert_turn(db, cid, result.question, "done", result.model or model, tools)
                 db.execute(
-                    "UPDATE turns SET thoughts = ?, commands = ?, reply = ?, recorded = ?, ended_at = started_at"
-                    " WHERE id = ?",
-                    clean((result.thoughts, result.commands, result.reply,
+                    "UPDATE turns SET thoughts = ?, commands = ?, rounds = ?, reply = ?, recorded = ?,"
+                    " ended_at = started_at WHERE id = ?",
+                    clean((result.thoughts, result.commands, rounds_json(result), result.reply,
                             None if recorded is None else to_json(recorded), turn_id)),
                 )
+                rows = [(number, c, r) for number, round_ in enumerate(result.rounds, 1)
+                        for c, r in _pad(round_.calls, round_.results)]
                 db.executemany(
-                    "INSERT INTO calls (turn_id, idx, tool, text, args, result, error_kind) VALUES (?,?,?,?,?,?,?)",
-                    [clean((turn_id, i, c.tool, c.text, to_json(list(c.args)),
+                    "INSERT INTO calls (turn_id, idx, round, tool, text, args, result, error_kind)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    [clean((turn_id, i, number, c.tool, c.text, to_json(list(c.args)),
                              to_json(r) if r is not None else None,
                              r.error.kind.value if r is not None and r.error else None))
-                     for i, (c, r) in enumerate(_pad(result.calls, result.results))],
+                     for i, (number, c, r) in enumerate(rows)],
                 )
             return cid
 
@@ -401,7 +424,7 @@ _CONVERSATIONS = (
     "SELECT c.*, COUNT(t.id) AS turn_count FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id"
 )
 _TURN_COLUMNS = frozenset({
-    "status", "thoughts", "commands", "reply", "partial_segment", "partial", "prompt_tokens",
+    "status", "thoughts", "commands", "rounds", "reply", "partial_segment", "partial", "prompt_tokens",
     "generated_tokens", "timings", "error_kind", "error_message", "ended_at",
 })
 

@@ -18,6 +18,7 @@ from agent.events import (
     ErrorEvent,
     Event,
     ReplyDone,
+    RoundStarted,
     ThoughtsDone,
     TokenEvent,
     ToolResultEvent,
@@ -26,6 +27,7 @@ from agent.events import (
     WarningEvent,
 )
 from agent.store import Store
+from agent.store_rows import to_json
 
 if TYPE_CHECKING:
     from agent.agent import Agent, Session
@@ -58,6 +60,7 @@ class Recorder:
         partial = ""
         pending = 0
         call_index = 0
+        thoughts: list[str] = []  # each round's, for the `rounds` column
         status = "cancelled"
         try:
             for event in events:
@@ -74,18 +77,23 @@ class Recorder:
                         self.store.record_step(turn_id, fields={"partial_segment": segment, "partial": partial.strip()})
                         pending = 0
                 elif isinstance(event, ThoughtsDone):
-                    self._step(turn_id, event, {"thoughts": event.text, "partial_segment": None, "partial": ""})
+                    thoughts[event.round - 1 :] = [event.text]
+                    fields = {"rounds": to_json([{"thoughts": t} for t in thoughts]), "partial_segment": None,
+                              "partial": ""}
+                    self._step(turn_id, event, {"thoughts": event.text, **fields} if event.round == 1 else fields)
                 elif isinstance(event, CommandsIssued):
-                    self.store.record_step(turn_id, event,
-                                           fields={"commands": event.text, "partial_segment": None, "partial": ""},
-                                           calls=event.calls)
+                    fields = {"partial_segment": None, "partial": ""}
+                    if event.round == 1:
+                        fields["commands"] = event.text
+                    self.store.record_step(turn_id, event, fields=fields, calls=event.calls,
+                                           round_=event.round, first_index=call_index)
                 elif isinstance(event, ToolResultEvent):
                     self.store.record_step(turn_id, event,
                                            result=(call_index, event.result))
                     call_index += 1
                 elif isinstance(event, ReplyDone):
                     self._step(turn_id, event, {"reply": event.text, "partial_segment": None, "partial": ""})
-                elif isinstance(event, (WarningEvent, ErrorEvent)):
+                elif isinstance(event, (WarningEvent, ErrorEvent, RoundStarted)):
                     self._step(turn_id, event, {})
                 elif isinstance(event, TurnDone):
                     result = event.result

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.events import ErrorEvent, TokenCounts, Timings, TurnResult, WarningEvent
-from agent.format import Call
+from agent.format import Call, Round, Turn
 from tools import ToolResult
 
 Status = Literal["running", "done", "error", "cancelled", "interrupted"]
@@ -81,16 +81,30 @@ def conversation_from_row(row: Mapping[str, Any]) -> ConversationInfo:
     return ConversationInfo(**data)
 
 
+def rounds_json(turn: Turn) -> str:
+    """The `turns.rounds` column: each round's thoughts, in order (its calls are rows)."""
+    return to_json([{"thoughts": r.thoughts} for r in turn.rounds])
+
+
 def turn_from_row(row: Mapping[str, Any], calls: Sequence[Mapping[str, Any]], warnings: list[WarningEvent]) -> StoredTurn:
     error = ErrorEvent(kind=row["error_kind"], message=row["error_message"] or "") if row["error_kind"] else None
-    parsed_calls = [Call(tool=c["tool"], args=tuple(json.loads(c["args"])), text=c["text"]) for c in calls]
-    results = [ToolResult.model_validate(json.loads(c["result"])) for c in calls if c["result"] is not None]
+    thoughts = [r.get("thoughts", "") for r in json.loads(row["rounds"])] if row.get("rounds") else [row["thoughts"]]
+    by_round: dict[int, list[Mapping[str, Any]]] = {}
+    for c in calls:
+        by_round.setdefault(c.get("round") or 1, []).append(c)
+    count = max([len(thoughts), *by_round])
+    thoughts += [""] * (count - len(thoughts))
+    rounds = []
+    for number in range(1, count + 1):
+        rows = by_round.get(number, [])
+        rounds.append(Round(
+            thoughts=thoughts[number - 1],
+            calls=tuple(Call(tool=c["tool"], args=tuple(json.loads(c["args"])), text=c["text"]) for c in rows),
+            results=tuple(ToolResult.model_validate(json.loads(c["result"])) for c in rows if c["result"] is not None),
+        ))
     result = TurnResult(
         question=row["question"],
-        thoughts=row["thoughts"],
-        commands=row["commands"],
-        calls=parsed_calls,
-        results=results,
+        rounds=tuple(rounds),
         reply=row["reply"],
         tokens=TokenCounts(prompt=row["prompt_tokens"], generated=row["generated_tokens"]),
         timings=Timings.model_validate_json(row["timings"]) if row["timings"] else Timings(),

@@ -92,7 +92,7 @@ def test_well_formed_segments_re_render_byte_identical(recorded) -> None:
             for key, turn in zip(data["chat"], conversation.turns):
                 canonical = turn.segments()
                 for segment, text in data["chat"][key].items():
-                    mine = {w.kind for w in turn.warnings if w.segment == segment}
+                    mine = {w.kind for w in turn.parse_warnings if w.segment == segment}
                     if not mine:
                         assert canonical[segment] == text, (path.name, key, segment)
                     if segment == "Commands" and mine:
@@ -112,7 +112,7 @@ def test_per_folder_call_counts(recorded) -> None:
     `No result.`) and are counted.
     """
     for folder, items in recorded.items():
-        calls = Counter(c.tool for _, _, conv in items for t in conv.turns for c in t.commands)
+        calls = Counter(c.tool for _, _, conv in items for t in conv.turns for c in t.calls)
         assert dict(calls) == CALLS[folder], folder
 
 
@@ -123,19 +123,19 @@ def test_hand_read_samples(recorded, sft_dir: Path) -> None:
         return conv.turns[int(key.split("_")[1]) - 1]
 
     titanic = turn("mix", 20, "turn_2")
-    assert [c.tool for c in titanic.commands] == ["Search"] * 4 + ["Calculate"]
-    assert [s.number for e in titanic.results.entries for s in e.snippets] == [1, 2, 3, 4]
-    assert titanic.results.entries[-1].value == "0.5327868852459017"
+    assert [c.tool for c in titanic.calls] == ["Search"] * 4 + ["Calculate"]
+    assert [s.number for e in titanic.rounds[0].recorded_results.entries for s in e.snippets] == [1, 2, 3, 4]
+    assert titanic.rounds[0].recorded_results.entries[-1].value == "0.5327868852459017"
     solve_first = turn("mix", 99, "turn_1")
-    assert [c.tool for c in solve_first.commands] == ["Solve", "Calculate", "Calculate"]
-    assert [e.command.split("(")[0] for e in solve_first.results.entries] == ["Calculate", "Calculate", "Solve"]
+    assert [c.tool for c in solve_first.calls] == ["Solve", "Calculate", "Calculate"]
+    assert [e.command.split("(")[0] for e in solve_first.rounds[0].recorded_results.entries] == ["Calculate", "Calculate", "Solve"]
     assert all(e is not None and e.failed for _, e in solve_first.pairs())
     two_args = turn("equation_solver", 37, "turn_1")
-    assert two_args.commands[0].args == ("4/3*pi*r^3=13*x^3", "x")
-    assert two_args.results.entries[0].command == 'Solve("4/3*pi*r^3=13*x^3"), "x"'
+    assert two_args.calls[0].args == ("4/3*pi*r^3=13*x^3", "x")
+    assert two_args.rounds[0].recorded_results.entries[0].command == 'Solve("4/3*pi*r^3=13*x^3"), "x"'
     assert two_args.pairs()[0][1] is None  # MOSS wrote the entry head differently
     image = turn("text2img", 1, "turn_1")
-    assert image.results.inline == "Image generated successfully." and image.results.entries == ()
+    assert image.rounds[0].recorded_results.inline == "Image generated successfully." and image.rounds[0].recorded_results.entries == ()
 
 
 def test_failure_spellings_and_quoting_are_all_seen(recorded) -> None:
@@ -143,7 +143,7 @@ def test_failure_spellings_and_quoting_are_all_seen(recorded) -> None:
     for items in recorded.values():
         for _, _, conv in items:
             for t in conv.turns:
-                for e in t.results.entries:
+                for e in t.rounds[0].recorded_results.entries:
                     if e.failed:
                         texts[e.text] += 1
                     elif e.shape == "value":
@@ -158,7 +158,7 @@ def test_search_snippets_are_numbered_across_each_turn(recorded) -> None:
     for items in recorded.values():
         for _, _, conv in items:
             for t in conv.turns:
-                numbers = [s.number for e in t.results.entries for s in e.snippets]
+                numbers = [s.number for e in t.rounds[0].recorded_results.entries for s in e.snippets]
                 if numbers:
                     seen += 1
                     assert numbers == list(range(1, len(numbers) + 1))
@@ -170,7 +170,7 @@ def test_commands_parse_without_markers_too(recorded) -> None:
         for _, data, conv in items:
             for key, t in zip(data["chat"], conv.turns):
                 content = data["chat"][key]["Commands"].removeprefix("<|Commands|>: ").removesuffix("<eoc>\n")
-                assert parse_commands(content, conv.known_tools).calls == list(t.commands)
+                assert parse_commands(content, conv.known_tools).calls == list(t.calls)
 
 
 def test_replay_library_agrees(sft_dir: Path) -> None:

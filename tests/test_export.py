@@ -74,7 +74,7 @@ def test_a_recorded_session_becomes_sft_data_the_conformance_parser_reads_back(t
         "MOSS": "<|MOSS|>: It is 1024.<eom>\n",
     }
     parsed = Conversation.from_moss_json(data)
-    assert not parsed.warnings and all(not t.warnings for t in parsed.turns)
+    assert not parsed.warnings and all(not t.parse_warnings for t in parsed.turns)
     assert json.dumps(parsed.to_moss_json(), ensure_ascii=False, indent=4) == text
     # the chat text equals what the model saw after its prefix
     assert "".join(t.render() for t in parsed.turns) == session.history_text

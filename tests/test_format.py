@@ -156,10 +156,8 @@ def test_commands_segment() -> None:
 
 def runtime_turn() -> Turn:
     calls = (call('Search("天气 北京")'), call('Calculate("2^10")'))
-    results = Results.from_tool_results(
-        [(calls[0], ToolResult.snippets(["晴，25°C"])), (calls[1], ToolResult.value("1024"))]
-    )
-    return Turn(human="北京天气？2^10？", inner_thoughts="查一下", commands=calls, results=results, moss="晴<sup><|1|></sup>，1024")
+    results = [ToolResult.snippets(["晴，25°C"]), ToolResult.value("1024")]
+    return Turn(question="北京天气？2^10？", thoughts="查一下", calls=calls, results=results, reply="晴<sup><|1|></sup>，1024")
 
 
 def test_render_turn_is_the_concatenated_segments() -> None:
@@ -170,7 +168,7 @@ def test_render_turn_is_the_concatenated_segments() -> None:
         '<|Results|>:\nSearch("天气 北京") =>\n<|1|>: 晴，25°C\nCalculate("2^10") => 1024\n<eor>\n'
         "<|MOSS|>: 晴<sup><|1|></sup>，1024<eom>\n"
     )
-    no_tool = Turn(human="hi", inner_thoughts="greet", moss="Hello!")
+    no_tool = Turn(question="hi", thoughts="greet", reply="Hello!")
     assert "<|Commands|>: None<eoc>\n<|Results|>:\nNone\n<eor>\n" in no_tool.render()
 
 
@@ -184,8 +182,8 @@ def test_runtime_turn_exports_and_reads_back_identical() -> None:
     back = Conversation.from_moss_json(json.loads(json.dumps(exported, ensure_ascii=False)))
     assert back.to_moss_json() == exported
     read = back.turns[0]
-    assert read.round_trips and not read.warnings
-    assert (read.human, read.commands, read.results, read.moss) == (turn.human, turn.commands, turn.results, turn.moss)
+    assert read.round_trips and not read.parse_warnings
+    assert (read.question, read.calls, read.results, read.reply) == (turn.question, turn.calls, turn.results, turn.reply)
     assert [e is not None for _, e in read.pairs()] == [True, True]
     assert back.known_tools == ["Search", "Calculate"]
 

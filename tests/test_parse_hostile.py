@@ -155,7 +155,7 @@ def test_irregular_but_readable_conversation_keeps_its_recording() -> None:
     conversation = Conversation.from_moss_json(data)
     assert conversation.to_moss_json()["chat"] == {"turn_1": turn}
     assert {w.kind for w in conversation.warnings} == {"turn_keys", "num_turns"}
-    kinds = {(w.segment, w.kind) for w in conversation.turns[0].warnings}
+    kinds = {(w.segment, w.kind) for w in conversation.turns[0].parse_warnings}
     assert {("Human", "missing_start_marker"), ("Inner Thoughts", "missing_end_marker"),
             ("Commands", "junk"), ("Tool Responses", "orphan_result_line"), ("MOSS", "trailing_text")} <= kinds
     json.dumps(conversation.to_moss_json())

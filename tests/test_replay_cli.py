@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from agent.cli import main
-from agent.format import Call, Conversation, Results, Turn, capabilities_for, render_meta_instruction
+from agent.format import Call, Conversation, Turn, capabilities_for, render_meta_instruction
 from agent.replay import FolderReport, replay_dir
 from tools.result import ToolResult
 
@@ -17,11 +17,11 @@ from tools.result import ToolResult
 def conversation(n: int, with_tool: bool = True) -> dict:
     call = Call(tool="Calculate", args=("2^10",), text='Calculate("2^10")')
     turn = Turn(
-        human=f"question {n}",
-        inner_thoughts="compute",
-        commands=(call,) if with_tool else (),
-        results=Results.from_tool_results([(call, ToolResult.value("1024"))]) if with_tool else Results(),
-        moss="1024",
+        question=f"question {n}",
+        thoughts="compute",
+        calls=(call,) if with_tool else (),
+        results=(ToolResult.value("1024"),) if with_tool else (),
+        reply="1024",
     )
     meta = render_meta_instruction(capabilities_for({"Calculate"}))
     return Conversation(conversation_id=n, meta_instruction=meta, turns=(turn, turn), category="tool").to_moss_json()

@@ -63,6 +63,52 @@ class TextTranscript:
         self._transcript = rewound(self._transcript, chars)
 
 
+def prefer(backend: Backend, options: Sequence[str], deadline: float | None = None) -> int:
+    """The index of the option the model would rather write next; the transcript is unchanged.
+
+    A backend that can score continuations (`score_continuations(options)`: the log-likelihood
+    of each option's tokens after the transcript) is asked for the likelier one; any other is
+    let to write a few tokens greedily, which are then rewound, and the option its text follows
+    furthest wins. Where nothing tells the options apart, the last one is the answer: callers
+    put their default last.
+    """
+    score = getattr(backend, "score_continuations", None)
+    if callable(score):
+        scores = list(score(options))
+        best = max(scores)
+        return max(i for i, s in enumerate(scores) if s == best)
+    return prefer_by_writing(backend, options, deadline)
+
+
+def prefer_by_writing(backend: Backend, options: Sequence[str], deadline: float | None = None,
+                      max_new_tokens: int = 8) -> int:
+    """`prefer` for a backend that can only write: generate a little, compare, rewind."""
+    before = len(backend.transcript)
+    stream = backend.generate((), max_new_tokens, deadline)
+    try:
+        for item in stream:
+            if isinstance(item, GenerationEnd):
+                break
+    finally:
+        stream.close()
+    written = backend.transcript[before:]
+    backend.rewind(len(written))
+    reach = [_shared(written.lstrip(), option) for option in options]
+    best = max(reach)
+    if all(r == best for r in reach):
+        return len(options) - 1
+    return reach.index(best)
+
+
+def _shared(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 @runtime_checkable
 class Backend(Protocol):
     """A language model the loop can drive. Not thread-safe: one transcript per instance."""

@@ -258,6 +258,46 @@ class LlamaCppBackend:
             raise BackendError(f"llama.cpp failed to evaluate {len(todo)} tokens: {exc}") from exc
         return len(todo)
 
+    def score_continuations(self, options: Sequence[str]) -> list[float]:
+        """The log-likelihood of each option's tokens after the transcript (see `base.prefer`).
+
+        Each option is tokenized on its own, as `append` would, and evaluated in one batch on
+        top of the kept cache with logits for every position; the cache is then cut back, so
+        nothing before it is evaluated again.
+        """
+        self._tokenize_tail()
+        self._sync_cache()
+        llama = self._llama
+        base = llama.n_tokens
+        first = self._log_softmax(self._logits_at(-1))
+        scores = []
+        try:
+            for option in options:
+                ids = llama.tokenize(option.encode("utf-8"), add_bos=False, special=True)
+                if not ids:
+                    scores.append(0.0)
+                    continue
+                score = float(first[ids[0]])
+                if len(ids) > 1:
+                    llama._batch.set_batch(batch=ids[:-1], n_past=base, logits_all=True)
+                    llama._ctx.decode(llama._batch)
+                    score += sum(float(self._log_softmax(self._logits_at(i))[token]) for i, token in enumerate(ids[1:]))
+                    llama._ctx.kv_cache_seq_rm(-1, base, -1)
+                scores.append(score)
+        except RuntimeError as exc:
+            raise BackendError(f"llama.cpp failed while scoring continuations: {exc}") from exc
+        finally:
+            llama.n_tokens = base
+        return scores
+
+    def _logits_at(self, index: int) -> Any:
+        logits = self._llama._ctx.get_logits_ith(index)
+        return self._np.ctypeslib.as_array(logits, shape=(self._n_vocab,))
+
+    def _log_softmax(self, logits: Any) -> Any:
+        shifted = logits.astype(self._np.float64) - logits.max()
+        return shifted - self._np.log(self._np.exp(shifted).sum())
+
     def _argmax(self) -> int:
         logits = self._llama._ctx.get_logits_ith(-1)
         return int(self._np.ctypeslib.as_array(logits, shape=(self._n_vocab,)).argmax())

@@ -8,6 +8,7 @@ one entry per `generate` call, usually taken from a recorded MOSS conversation.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,7 +27,12 @@ def split_pieces(text: str) -> list[str]:
 
 
 class ScriptedBackend(TextTranscript):
-    """Replays `script[i]` on the i-th call to `generate`; an exhausted script yields nothing."""
+    """Replays `script[i]` on the i-th call to `generate`; an exhausted script yields nothing.
+
+    When the loop asks which continuation the model prefers (another round or the reply), a
+    script entry that is exactly one of the options answers it (`"<|Inner Thoughts|>:"` opens
+    another round); any other entry is left for the next `generate` and the last option wins.
+    """
 
     name = "scripted"
 
@@ -40,6 +46,13 @@ class ScriptedBackend(TextTranscript):
     @property
     def remaining(self) -> int:
         return len(self._script) - self._next
+
+    def score_continuations(self, options: Sequence[str]) -> list[float]:
+        upcoming = self._script[self._next] if self._next < len(self._script) else None
+        if upcoming in options:
+            self._next += 1
+            return [0.0 if option == upcoming else -math.inf for option in options]
+        return [-math.inf] * (len(options) - 1) + [0.0]
 
     def generate(
         self,

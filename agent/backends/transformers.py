@@ -226,6 +226,33 @@ class TransformersBackend:
             seconds=time.monotonic() - started,
         )
 
+    @torch.inference_mode()
+    def score_continuations(self, options: Sequence[str]) -> list[float]:
+        """The log-likelihood of each option's tokens after the transcript (see `base.prefer`).
+
+        Each option is tokenized on its own, as `append` would, and run through the model on
+        top of the kept cache, which is then cropped back: nothing before it is re-encoded.
+        """
+        self._flush_pending()
+        if not self._ids:
+            raise BackendError("nothing to continue: reset() or append() some text first")
+        first = torch.log_softmax(self._advance(), dim=-1)
+        base = self._cached
+        scores = []
+        for option in options:
+            ids = self._encode(option)
+            if not ids:
+                scores.append(0.0)
+                continue
+            score = float(first[ids[0]])
+            if len(ids) > 1:
+                out = self.model(input_ids=torch.tensor([ids[:-1]]), **{self._cache_kw: self._cache}, use_cache=True)
+                steps = torch.log_softmax(out.logits[0].float(), dim=-1)
+                score += float(sum(steps[i, token] for i, token in enumerate(ids[1:])))
+                _crop(self._cache, base)
+            scores.append(score)
+        return scores
+
     # --- internals ---------------------------------------------------------------------------
 
     def _commit(self, transcript: str) -> None:
@@ -274,6 +301,11 @@ class TransformersBackend:
     @torch.inference_mode()
     def _advance(self) -> torch.Tensor:
         """Prefill every id the cache lacks in one forward pass; return next-token logits."""
+        if self._logits is None and self._ids and self._cached == len(self._ids):
+            # A rewind cropped the cache exactly at a token boundary: its logits are gone, so
+            # the last token is evaluated again.
+            self._cached -= 1
+            _crop(self._cache, self._cached)
         new = self._ids[self._cached:]
         if new:
             if self._max_positions and len(self._ids) > self._max_positions:

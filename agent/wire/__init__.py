@@ -9,5 +9,6 @@ import from them. The modules here are split so that none of them grows past one
 - `commands`: the linear-time scanner for a Commands segment;
 - `meta`: the meta instruction and its capabilities block;
 - `results`: Results segments, recorded or built from tool results;
-- `conversation`: turns and conversations in the shape of the shared MOSS JSON files.
+- `turn`: one turn in rounds (thoughts, calls, results), and its one renderer;
+- `conversation`: conversations in the shape of the shared MOSS JSON files.
 """

@@ -145,10 +145,11 @@ class Results(BaseModel):
         return next((e for e in self.entries if e.command == call.text), None)
 
     @classmethod
-    def from_tool_results(cls, entries: Sequence[tuple[Call, ToolResult]]) -> Results:
-        """Entries from our own tool results, Search snippets numbered across the segment."""
+    def from_tool_results(cls, entries: Sequence[tuple[Call, ToolResult]], first_snippet: int = 1) -> Results:
+        """Entries from our own tool results, Search snippets numbered across the segment (and
+        across the turn: a later round starts at `first_snippet`)."""
         built: list[ResultEntry] = []
-        first = 1
+        first = first_snippet
         for call, result in entries:
             items = tuple(defang(i) for i in result.items)
             if items != result.items:
@@ -161,9 +162,9 @@ class Results(BaseModel):
         return cls(entries=tuple(built))
 
 
-def render_results(entries: Sequence[tuple[Call, ToolResult]]) -> str:
+def render_results(entries: Sequence[tuple[Call, ToolResult]], first_snippet: int = 1) -> str:
     """The whole Results segment `<|Results|>:\\n...\\n<eor>\\n` for these calls and results."""
-    return Results.from_tool_results(entries).render()
+    return Results.from_tool_results(entries, first_snippet).render()
 
 
 def defang(text: str) -> str:

@@ -1,0 +1,52 @@
+"""How a turn may run: hard bounds (`TurnLimits`) and the answer-quality techniques (`TurnPolicy`).
+
+Bounds are never exceeded whatever the model writes; techniques change what the loop asks of the
+model and can be switched off one by one, which is how `bench/accuracy.py` measures what each
+buys.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class TurnLimits(BaseModel):
+    """Hard bounds for one turn: tokens per segment, calls and rounds per turn, seconds."""
+
+    thoughts_tokens: int = Field(default=160, ge=1)
+    commands_tokens: int = Field(default=96, ge=1)
+    reply_tokens: int = Field(default=400, ge=1)
+    max_calls: int = Field(default=8, ge=0, description="calls per turn, over all its rounds")
+    max_rounds: int = Field(default=3, ge=1, description="tool rounds per turn (MOSS writes one)")
+    turn_seconds: float = Field(default=300.0, gt=0)
+    repeat_window: int = Field(default=8, ge=2, description="a unit repeated this often ends a segment")
+
+
+class TurnPolicy(BaseModel):
+    """What the loop does beyond writing one round: each switch is measured on its own.
+
+    - `more_rounds`: after Results, the model may think again and issue further Commands (up
+      to `TurnLimits.max_rounds`); the loop asks which of `<|Inner Thoughts|>:` and `<|MOSS|>:`
+      the model finds likelier next.
+    - `retry_failed`: when a call answers `No result.`, the model sees the reason and gets one
+      more round to fix the call (within `max_rounds`).
+    - `vote`: sample this many Commands segments after the thoughts (the greedy one among them)
+      and keep the call whose result most samples agree on; 0 or 1 is off.
+    - `constrain_commands`: the model can only write `None` or well-formed calls of the enabled
+      tools in the Commands segment.
+    - `plan_thoughts`: the few-shot examples' thoughts state what is computed, with numbers and
+      units, before the call (a non-MOSS model copies their style).
+
+    A MOSS model (no few-shot examples) gets MOSS's own format: one round, no retry.
+    """
+
+    more_rounds: bool = True
+    retry_failed: bool = True
+    vote: int = Field(default=0, ge=0, le=8)
+    vote_temperature: float = Field(default=0.7, gt=0, le=2.0)
+    constrain_commands: bool = False
+    plan_thoughts: bool = False
+
+    @property
+    def voting(self) -> bool:
+        return self.vote > 1
