@@ -59,6 +59,19 @@ class CommandsIssued(_Event):
     round: int = 1
 
 
+class CommandsVoted(_Event):
+    """Self-consistency: several Commands were sampled and run; `chosen` is the one kept.
+
+    `samples[0]` is the greedy one; `votes` counts the samples whose results agreed with the
+    chosen one's (a tie keeps the greedy one)."""
+
+    type: Literal["commands_voted"] = "commands_voted"
+    samples: list[str]
+    chosen: int
+    votes: int
+    round: int = 1
+
+
 class ToolResultEvent(_Event):
     type: Literal["tool_result"] = "tool_result"
     call: Call
@@ -129,6 +142,7 @@ Event = Annotated[
     | TokenEvent
     | ThoughtsDone
     | CommandsIssued
+    | CommandsVoted
     | ToolResultEvent
     | ReplyDone
     | WarningEvent

@@ -23,11 +23,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from agent.backends.base import Backend, GenerationEnd, prefer
+from agent.backends.base import Backend, Constraint, GenerationEnd, prefer
+from agent.constraint import CommandsGrammar
 from agent.errors import BackendError
 from agent.events import (
     CommandsIssued,
+    CommandsVoted,
     ErrorEvent,
     Event,
     ReplyDone,
@@ -64,6 +67,7 @@ from agent.framing import MOSS_FRAMING, Framing
 from agent.parse import parse_commands
 from agent.policy import TurnLimits, TurnPolicy
 from agent.repetition import repeating_tail
+from agent.voting import choose as choose_sample
 from tools import ToolResult
 
 CallRunner = Callable[[list[Call]], list[ToolResult]]
@@ -117,6 +121,10 @@ class TurnLoop:
         self.policy = policy or TurnPolicy()
         self.known_tools = known_tools
         self.model_name = model_name
+        #: The Commands grammar when the policy constrains Commands and tools are known.
+        self.grammar: CommandsGrammar | None = None
+        if self.policy.constrain_commands and known_tools:
+            self.grammar = CommandsGrammar(list(known_tools))
 
     def run(self, question: str) -> Iterator[Event]:
         """Yield the events of one turn; the last is `TurnDone` unless the consumer stops early.
@@ -224,8 +232,13 @@ class _Turn:
         self.backend.append(f"\n{COMMANDS}")
         self.stage = "commands"
         t0 = time.monotonic()
-        raw = yield from self._segment("commands", self.limits.commands_tokens, canonical=False)
+        start = len(self.backend.transcript)
+        raw = yield from self._segment("commands", self.limits.commands_tokens, canonical=False,
+                                       constraint=self.loop.grammar)
         current.calls = yield from self._parse_calls(raw)
+        voted: list[ToolResult] | None = None
+        if self._votes(current.calls):
+            current.calls, voted = yield from self._vote(start, current.calls)
         commands = ", ".join(c.text for c in current.calls) or NONE
         self._settle(commands, EOC)
         self.timings.commands_s += time.monotonic() - t0
@@ -233,7 +246,10 @@ class _Turn:
 
         self.stage = "results"
         t0 = time.monotonic()
-        current.results = self.loop.run_calls(current.calls) if current.calls else []
+        if voted is not None:
+            current.results = voted
+        else:
+            current.results = self.loop.run_calls(current.calls) if current.calls else []
         self.timings.tools_s += time.monotonic() - t0
         for call, outcome in zip(current.calls, current.results):
             yield ToolResultEvent(call=call, result=outcome, round=number)
@@ -259,20 +275,55 @@ class _Turn:
             self._deadline_error()
         return "model" if prefer(self.backend, NEXT_AFTER_RESULTS, self.deadline) == 0 else None
 
+    # -- voting over sampled Commands --------------------------------------------------------
+    def _votes(self, calls: list[Call]) -> bool:
+        return self.policy.voting and bool(calls) and all(c.tool in self.policy.vote_tools for c in calls)
+
+    def _vote(self, start: int, greedy: list[Call]) -> Generator[Event, None, tuple[list[Call], list[ToolResult]]]:
+        """Sample more Commands from the same thoughts (rewinding to `start`, right after
+        `<|Commands|>:`, so the cache is reused), run them all, keep the most agreed one."""
+        samples: list[list[Call]] = [greedy]
+        for _ in range(self.policy.vote - 1):
+            self.backend.rewind(len(self.backend.transcript) - start)
+            raw = yield from self._segment("commands", self.limits.commands_tokens, canonical=False,
+                                           constraint=self.loop.grammar, temperature=self.policy.vote_temperature,
+                                           quiet=True)
+            parsed = parse_commands(raw, known_tools=self.loop.known_tools).calls
+            calls = [quote_call(c) for c in parsed][: len(greedy)]
+            samples.append(calls if all(c.tool in self.policy.vote_tools for c in calls) else [])
+        self.backend.rewind(len(self.backend.transcript) - start)
+        self.segment_start = start
+        unique = list({c.text: c for sample in samples for c in sample}.values())
+        t0 = time.monotonic()
+        ran = dict(zip((c.text for c in unique), self.loop.run_calls(unique)))
+        self.timings.tools_s += time.monotonic() - t0
+        chosen, votes = choose_sample(samples, ran)
+        yield CommandsVoted(samples=[", ".join(c.text for c in s) or NONE for s in samples], chosen=chosen,
+                            votes=votes, round=len(self.rounds))
+        return samples[chosen], [ran[c.text] for c in samples[chosen]]
+
     def _calls_left(self) -> int:
         return self.limits.max_calls - sum(len(r.calls) for r in self.rounds)
 
     # -- one segment -------------------------------------------------------------------------
-    def _segment(self, segment: Segment, max_tokens: int, canonical: bool = True) -> Steps:
+    def _segment(self, segment: Segment, max_tokens: int, canonical: bool = True, *,
+                 constraint: Constraint | None = None, temperature: float | None = None,
+                 quiet: bool = False) -> Steps:
         """Generate one segment's content; returns it stripped (the transcript is settled
-        unless `canonical` is False, where the caller settles it after parsing)."""
+        unless `canonical` is False, where the caller settles it after parsing). `quiet`
+        keeps its tokens out of the event stream (a sample drawn for a vote)."""
         self.segment_start = len(self.backend.transcript)
         if time.monotonic() >= self.deadline:
             self._deadline_error()
         end_marker = SEGMENT_END[segment]
         stray = _STRAY + self.loop.framing.stops + (_SNIPPET_MARKERS if segment == "reply" else ())
         stops = (end_marker,) + tuple(s for s in stray if s != end_marker)
-        stream = self.backend.generate(stops, max_tokens, self.deadline)
+        options: dict[str, Any] = {}
+        if constraint is not None:
+            options["constraint"] = constraint
+        if temperature is not None:
+            options["temperature"] = temperature
+        stream = self.backend.generate(stops, max_tokens, self.deadline, **options)
         end: GenerationEnd | None = None
         content = ""
         checked = 0
@@ -284,7 +335,8 @@ class _Turn:
                 content += item
                 if segment == "reply" and self.timings.first_reply_token_s is None:
                     self.timings.first_reply_token_s = time.monotonic() - self.started
-                yield TokenEvent(segment=segment, text=item)
+                if not quiet:
+                    yield TokenEvent(segment=segment, text=item)
                 if len(content) - checked >= 16:
                     checked = len(content)
                     cut = repeating_tail(content, self.limits.repeat_window)

@@ -31,7 +31,8 @@ class TurnPolicy(BaseModel):
     - `retry_failed`: when a call answers `No result.`, the model sees the reason and gets one
       more round to fix the call (within `max_rounds`).
     - `vote`: sample this many Commands segments after the thoughts (the greedy one among them)
-      and keep the call whose result most samples agree on; 0 or 1 is off.
+      and keep the call whose result most samples agree on; 0 or 1 is off. Only rounds whose
+      calls are all of `vote_tools` vote, since every sample's calls are run.
     - `constrain_commands`: the model can only write `None` or well-formed calls of the enabled
       tools in the Commands segment.
     - `plan_thoughts`: the few-shot examples' thoughts state what is computed, with numbers and
@@ -44,6 +45,8 @@ class TurnPolicy(BaseModel):
     retry_failed: bool = True
     vote: int = Field(default=0, ge=0, le=8)
     vote_temperature: float = Field(default=0.7, gt=0, le=2.0)
+    #: Voting runs every sampled call, so only tools without side effects take part.
+    vote_tools: tuple[str, ...] = ("Calculate", "Solve")
     constrain_commands: bool = False
     plan_thoughts: bool = False
 

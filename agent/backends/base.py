@@ -33,6 +33,16 @@ class GenerationEnd(BaseModel):
     seconds: float = 0.0
 
 
+class Constraint(Protocol):
+    """A language the generated text must stay in (see `agent.constraint.CommandsGrammar`)."""
+
+    def allows(self, text: str) -> bool:
+        """True when `text` (everything generated so far in this call) can still be completed."""
+
+    def gbnf(self) -> str:
+        """The same language as a llama.cpp grammar."""
+
+
 def rewound(transcript: str, chars: int) -> str:
     """`transcript` without its last `chars` characters; ValueError when that is impossible.
 
@@ -126,6 +136,9 @@ class Backend(Protocol):
         stop: Sequence[str],
         max_new_tokens: int,
         deadline: float | None = None,
+        *,
+        temperature: float | None = None,
+        constraint: Constraint | None = None,
     ) -> Iterator[str | GenerationEnd]:
         """Continue the transcript, yielding text pieces as they become certain.
 
@@ -134,6 +147,11 @@ class Backend(Protocol):
         `max_new_tokens`, at `deadline` (a `time.monotonic()` value) or at end-of-sequence;
         the last item yielded is a `GenerationEnd`. Closing the iterator early cancels the
         generation; the transcript then holds what was generated so far.
+
+        `temperature` overrides the backend's own for this call (0: greedy; the loop samples
+        only to vote over Commands). `constraint` limits what may be written (the Commands
+        grammar); a backend that cannot enforce it writes freely and the tolerant parser reads
+        the result.
         """
 
     def rewind(self, chars: int) -> None:

@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from agent.backends.base import FinishReason, GenerationEnd, TextTranscript
+from agent.backends.base import Constraint, FinishReason, GenerationEnd, TextTranscript
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 
@@ -113,6 +113,7 @@ class HttpBackend(TextTranscript):
         backoff: float = 0.5,
         probe_stops: bool = True,
         extra_body: dict[str, Any] | None = None,
+        grammar_field: str | None = "grammar",
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.model_name = model  # as the server names it; for logs and the framing choice
@@ -131,6 +132,7 @@ class HttpBackend(TextTranscript):
         self.backoff = backoff
         self.probe_stops = probe_stops
         self.extra_body = dict(extra_body or {})
+        self.grammar_field = grammar_field
         self._client = httpx.Client(transport=transport, timeout=timeout)
         self._transcript = ""
 
@@ -154,11 +156,17 @@ class HttpBackend(TextTranscript):
         stop: Sequence[str],
         max_new_tokens: int,
         deadline: float | None = None,
+        *,
+        temperature: float | None = None,
+        constraint: Constraint | None = None,
     ) -> Iterator[str | GenerationEnd]:
         """Stream a completion of the transcript; see `agent.backends.base.Backend.generate`.
 
-        On `BackendError` the transcript is restored to what it was before this call. When the
-        consumer closes the iterator early, the transcript keeps the text received so far.
+        A `constraint` goes to the server as a GBNF grammar in the `grammar_field` of the
+        request (llama.cpp's servers read `grammar`); a server that refuses the field with a
+        4xx is asked again without it, and not sent it again: the tolerant parser reads what it
+        writes. On `BackendError` the transcript is restored to what it was before this call.
+        When the consumer closes the iterator early, the transcript keeps the text received so far.
         """
         before = self._transcript
         started = time.monotonic()
@@ -172,11 +180,13 @@ class HttpBackend(TextTranscript):
             "model": self.model,
             "prompt": before,
             "max_tokens": max_new_tokens,
-            "temperature": self.temperature,
+            "temperature": self.temperature if temperature is None else temperature,
             "stream": True,
         }
         if stops:
             body["stop"] = stops
+        if constraint is not None and self.grammar_field:
+            body[self.grammar_field] = constraint.gbnf()
         pieces = 0
         usage: dict[str, Any] = {}
         finish: str | None = None
@@ -188,7 +198,7 @@ class HttpBackend(TextTranscript):
             try:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise _DeadlinePassed
-                response = self._open(body, deadline)
+                response = self._open_with_grammar(body, deadline)
             except _DeadlinePassed:
                 yield GenerationEnd(reason="deadline", text="", seconds=time.monotonic() - started)
                 return
@@ -286,6 +296,17 @@ class HttpBackend(TextTranscript):
             prompt_tokens=int(usage.get("prompt_tokens") or 0),
             seconds=time.monotonic() - started,
         )
+
+    def _open_with_grammar(self, body: dict[str, Any], deadline: float | None) -> httpx.Response:
+        """`_open`; a server that refuses the grammar field is asked again without it, once."""
+        field = self.grammar_field
+        try:
+            return self._open(body, deadline)
+        except _ClientError:
+            if field is None or field not in body:
+                raise
+            self.grammar_field = None  # this server does not take grammars: stop sending them
+            return self._open({k: v for k, v in body.items() if k != field}, deadline)
 
     def _diagnose_empty_stream(self, body: dict[str, Any], deadline: float | None) -> str:
         """Why a server closed a stream without a single event: ask again without streaming.
@@ -422,7 +443,7 @@ class HttpBackend(TextTranscript):
                 elif response.status_code == 404:
                     problem += "; check --base-url (the server root or its /v1) and --model"
                 if response.status_code not in _RETRY_STATUS:
-                    raise BackendError(problem)
+                    raise (_ClientError if response.status_code in (400, 422) else BackendError)(problem)
                 retry_after = _retry_after(response)
             if attempt >= self.retries:
                 raise BackendError(f"{problem} (tried {attempt + 1} times)")
@@ -462,6 +483,10 @@ class HttpBackend(TextTranscript):
                     "is this an OpenAI-compatible completions endpoint?"
                 ) from exc
             yield _checked(data, self.url)
+
+
+class _ClientError(BackendError):
+    """The server refused the request as malformed (400, 422)."""
 
 
 def _checked(data: Any, url: str) -> dict[str, Any]:

@@ -16,7 +16,9 @@ than through its completion API, because the runtime needs what that API does no
   same conversation, say) reuses the cached tokens of that prefix.
 
 Decoding is greedy (the argmax of the logits), the same choice the transformers backend makes,
-so the two can be compared output for output.
+so the two can be compared output for output; the loop samples (`temperature`) only to vote over
+Commands, and constrains the Commands segment with llama.cpp's grammar sampler
+(`agent.backends.llamacpp_choice`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.backends.base import FinishReason, GenerationEnd, rewound
+from agent.backends.base import Constraint, FinishReason, GenerationEnd, rewound
+from agent.backends.llamacpp_choice import TokenChooser
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 
@@ -64,13 +67,15 @@ class LlamaCppBackend:
 
     name = "llamacpp"
 
-    def __init__(self, llama: llama_cpp.Llama) -> None:
-        """Wrap a loaded `llama_cpp.Llama`; prefer `from_gguf`, which sets it up as needed."""
+    def __init__(self, llama: llama_cpp.Llama, *, seed: int | None = None) -> None:
+        """Wrap a loaded `llama_cpp.Llama`; prefer `from_gguf`, which sets it up as needed.
+        `seed` fixes the sampling done when the loop votes (greedy decoding needs none)."""
         lib = _import_llama_cpp()
         import numpy  # a dependency of llama-cpp-python
 
         self._lib = lib
         self._np = numpy
+        self._rng = numpy.random.default_rng(seed)  # for sampled Commands when voting
         self._llama = llama
         # What logs and the framing choice call the model: the GGUF's own name for it.
         self.model_name: str = (getattr(llama, "metadata", None) or {}).get("general.name", "")
@@ -105,6 +110,7 @@ class LlamaCppBackend:
         n_ctx: int = 4096,
         n_batch: int = 512,
         verbose: bool = False,
+        seed: int | None = None,
     ) -> LlamaCppBackend:
         """Load a GGUF file. `n_threads` defaults to every CPU the process may use.
 
@@ -131,7 +137,7 @@ class LlamaCppBackend:
             )
         except (ValueError, RuntimeError) as exc:
             raise BackendError(f"llama.cpp could not load {model}: {exc}; is it a complete GGUF file?") from exc
-        return cls(llama)
+        return cls(llama, seed=seed)
 
     @classmethod
     def default(cls, **kwargs: Any) -> LlamaCppBackend:
@@ -298,10 +304,6 @@ class LlamaCppBackend:
         shifted = logits.astype(self._np.float64) - logits.max()
         return shifted - self._np.log(self._np.exp(shifted).sum())
 
-    def _argmax(self) -> int:
-        logits = self._llama._ctx.get_logits_ith(-1)
-        return int(self._np.ctypeslib.as_array(logits, shape=(self._n_vocab,)).argmax())
-
     # -- generation -------------------------------------------------------------------------
 
     def generate(
@@ -309,14 +311,21 @@ class LlamaCppBackend:
         stop: Sequence[str],
         max_new_tokens: int,
         deadline: float | None = None,
+        *,
+        temperature: float | None = None,
+        constraint: Constraint | None = None,
     ) -> Iterator[str | GenerationEnd]:
-        """Greedy decoding from the cached transcript; see `agent.backends.base.Backend`.
+        """Decoding from the cached transcript, greedy unless `temperature` > 0, under llama.cpp's
+        grammar for `constraint`; see `agent.backends.base.Backend`.
 
         On `BackendError` the transcript is what it was before the call.
         """
         started = time.monotonic()
         before_text = self._text
         scanner = StopScanner(stop)
+        chooser = TokenChooser(self._lib, self._vocab, self._n_vocab, self._np, self._rng,
+                               temperature=temperature or 0.0,
+                               gbnf=constraint.gbnf() if constraint is not None else None)
         try:
             self._tokenize_tail()
             prompt_tokens = self._sync_cache()
@@ -338,7 +347,7 @@ class LlamaCppBackend:
                         reason = "length"  # the context is full
                         break
                     self._llama.eval(generated[-1:])
-                token = self._argmax()
+                token = chooser.choose(self._logits_at(-1))
                 if self._is_eog(token):
                     reason = "eos"
                     break
@@ -365,6 +374,8 @@ class LlamaCppBackend:
         except RuntimeError as exc:
             self._finish(before_text, "")
             raise BackendError(f"llama.cpp failed while generating: {exc}") from exc
+        finally:
+            chooser.close()
         written = scanner.text + (scanner.stop or "")
         self._finish(before_text, written)
         if self._text.encode("utf-8")[base_bytes : self._covered] != bytes(gen_bytes[: self._covered - base_bytes]):

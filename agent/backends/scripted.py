@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 
-from agent.backends.base import GenerationEnd, TextTranscript
+from agent.backends.base import Constraint, GenerationEnd, TextTranscript
 from agent.backends.stops import StopScanner
 
 # Pieces the size of real tokens: a word with its leading space, a run of punctuation, or a
@@ -42,6 +42,7 @@ class ScriptedBackend(TextTranscript):
         self._transcript = ""
         self._delay = seconds_per_piece
         self.calls: list[str] = []  # the transcript as it stood at each generate call
+        self.options: list[dict[str, object]] = []  # temperature and constraint of each call
 
     @property
     def remaining(self) -> int:
@@ -59,8 +60,14 @@ class ScriptedBackend(TextTranscript):
         stop: Sequence[str],
         max_new_tokens: int,
         deadline: float | None = None,
+        *,
+        temperature: float | None = None,
+        constraint: Constraint | None = None,
     ) -> Iterator[str | GenerationEnd]:
+        """The next script entry, as if the model wrote it; `temperature` and `constraint` are
+        recorded in `options` (a script says what was written, sampled or not)."""
         self.calls.append(self._transcript)
+        self.options.append({"temperature": temperature, "constraint": constraint})
         started = time.monotonic()
         text = self._script[self._next] if self._next < len(self._script) else ""
         self._next += 1

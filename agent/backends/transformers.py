@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from agent.backends.base import FinishReason, GenerationEnd, rewound
+from agent.backends.base import Constraint, FinishReason, GenerationEnd, rewound
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 from agent.models import DtypeLike, load_pretrained  # first: it sets OMP_WAIT_POLICY for torch
@@ -35,6 +35,9 @@ import torch  # noqa: E402,I001
 #: less than the quantization already did: next-token top-1 agreed with float32 at 400/400
 #: positions; greedy runs match for a while and then part at a near-tie, as any two dtypes do.
 DEFAULT_DTYPE = "bfloat16"
+#: Under a constraint, how many of the likeliest tokens are tried when the model's own choice
+#: is not allowed (each try decodes the segment so far: ~20 us).
+_CONSTRAINED_CANDIDATES = 256
 
 
 class TransformersBackend:
@@ -67,6 +70,7 @@ class TransformersBackend:
         self._cache_kw = _cache_kw(model)
         self._eos = _eos_ids(model, tokenizer)
         self._max_positions = getattr(model.config, "max_position_embeddings", None)
+        self._pieces: tuple[list[str], dict[str, list[int]]] | None = None
         self.reset("")
 
     @classmethod
@@ -160,9 +164,12 @@ class TransformersBackend:
         *,
         temperature: float | None = None,
         top_p: float | None = None,
+        constraint: Constraint | None = None,
     ) -> Iterator[str | GenerationEnd]:
         """Continue the transcript (see `Backend.generate`); `temperature`/`top_p` override the
-        instance's sampling settings for this call (0 = greedy)."""
+        instance's sampling settings for this call (0 = greedy). Under a `constraint` a token is
+        taken only if the text stays in its language: the model's own choice when allowed,
+        else the likeliest allowed one among its 256 best."""
         started = time.monotonic()
         scanner = StopScanner(stop)
         temp = self.temperature if temperature is None else temperature
@@ -190,7 +197,7 @@ class TransformersBackend:
             if deadline is not None and time.monotonic() >= deadline:
                 reason = "deadline"
                 break
-            token = self._pick(self._advance(), temp, nucleus)
+            token = self._pick_allowed(self._advance(), temp, nucleus, constraint, gen)
             self._ids.append(token)
             gen.append(token)
             before, text = text, self._decode(gen)
@@ -331,6 +338,61 @@ class TransformersBackend:
             pick = torch.multinomial(sorted_probs * keep, 1, generator=self._generator)
             return int(order[pick])
         return int(torch.multinomial(probs, 1, generator=self._generator))
+
+    def _pick_allowed(self, logits: torch.Tensor, temperature: float, top_p: float,
+                      constraint: Constraint | None, gen: list[int]) -> int:
+        """`_pick`, kept inside `constraint`: the allowed-token function of this backend.
+
+        The model's own choice is kept when the constraint allows it (nearly always, for a
+        model shown examples); else the likeliest allowed token among the best 256; else among
+        the tokens whose first character may come next (found by asking the constraint about
+        each ASCII character, and one non-ASCII one for free text), so even a model that wants
+        none of it is kept in the language without scanning the whole vocabulary by text.
+        """
+        token = self._pick(logits, temperature, top_p)
+        if constraint is None or self._allowed(constraint, gen, token):
+            return token
+        best = torch.topk(logits, min(_CONSTRAINED_CANDIDATES, logits.shape[-1])).indices.tolist()
+        allowed = [t for t in best if self._allowed(constraint, gen, t)]
+        if not allowed:
+            written = self._decode(gen)
+            pieces, by_first = self._vocabulary_index()
+            firsts = [c for c in by_first if len(c) == 1 and c.isascii() and constraint.allows(written + c)]
+            if constraint.allows(written + "\u00e9"):
+                firsts += [c for c in by_first if not (len(c) == 1 and c.isascii())]
+            candidates = [t for c in firsts for t in by_first[c] if t < logits.shape[-1]
+                          and constraint.allows(written + pieces[t])]
+            candidates.sort(key=lambda t: float(logits[t]), reverse=True)
+            allowed = [t for t in candidates[:_CONSTRAINED_CANDIDATES] if self._allowed(constraint, gen, t)]
+        if not allowed:  # nothing is allowed: write freely, the tolerant parser reads it
+            return token
+        if temperature <= 0:
+            return allowed[0]
+        probs = torch.softmax(logits[allowed] / temperature, dim=-1)
+        return allowed[int(torch.multinomial(probs, 1, generator=self._generator))]
+
+    def _allowed(self, constraint: Constraint, gen: list[int], token: int) -> bool:
+        """Whether the text with `token` stays in the language. A token ending inside a
+        character (U+FFFD for now) is judged as if a non-ASCII character stood there: allowed
+        where free text may go (an argument), refused where the structure is."""
+        text = self._decode([*gen, token])
+        stripped = text.rstrip("\ufffd")
+        return constraint.allows(stripped + ("\u00e9" if len(stripped) < len(text) else ""))
+
+    def _vocabulary_index(self) -> tuple[list[str], dict[str, list[int]]]:
+        """Each token's text on its own, and the tokens by the first character of that text
+        (built once, for ranking candidates under a constraint; a token that is a byte of a
+        longer character reads as U+FFFD and is filed under it)."""
+        if self._pieces is None:
+            size = len(self.tokenizer)
+            pieces = self.tokenizer.batch_decode([[i] for i in range(size)], skip_special_tokens=False,
+                                                 clean_up_tokenization_spaces=False)
+            by_first: dict[str, list[int]] = {}
+            for token, piece in enumerate(pieces):
+                if piece:
+                    by_first.setdefault(piece[0], []).append(token)
+            self._pieces = (pieces, by_first)
+        return self._pieces
 
     def _end_at_stop(self, base: int, offset: int, gen: list[int], text: str, end: int) -> str:
         """Make the ids end exactly at the stop string's last character; return the new text.
