@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from plugins._calcunits import load_registry
 from plugins._matherrors import MathError
 from plugins._solvecore import solve_lines
 from plugins.calculate import calculate_text
@@ -83,7 +84,8 @@ def _ids() -> list[str]:
 @pytest.mark.parametrize("case", CASES, ids=_ids())
 def test_in_process_refusal_is_clear_fast_and_inert(case: dict[str, Any], canary: Path) -> None:
     args = [_build(arg, canary) for arg in case["args"]]
-    solve_lines("x+1=2")  # sympy warm, as in a sandbox worker after setup()
+    solve_lines("x+1=2")  # sympy and pint warm, as in a sandbox worker after setup()
+    load_registry()
     func = calculate_text if case["tool"] == "Calculate" else solve_lines
     _WATCH.seen.clear()
     _WATCH.active = True

@@ -108,7 +108,7 @@ def test_no_result_says_why(equations: str, fragment: str | None) -> None:
     ("equations", "fragment"),
     [
         ("+".join(f"x{i}" for i in range(50)) + "=1", "50 unknowns"),
-        (";".join(f"x{i}=1" for i in range(11)), "11 equations"),
+        (";".join(f"x{i}+x{i + 1}=1" for i in range(11)), "11 equations"),
         ("x^10000=1", "degree"),
         ("x^9^9^9=2", "degree"),
         ("(x^32+1)^32=0", "degree"),
@@ -192,7 +192,7 @@ def test_cli_call_prints_moss_lines() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [("2^16", "65536"), ("347*29", "10063"), ("sqrt(2025)", "45.0")]
+    ("text", "value"), [("2^16", "65536"), ("347*29", "10063"), ("sqrt(2025)", "45")]
 )
 def test_plain_arithmetic_gets_its_value(text: str, value: str) -> None:
     result = solve_result(text)
