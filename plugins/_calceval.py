@@ -31,7 +31,7 @@ def unknown_name(name: str) -> MathError:
     """The refusal for a name nothing defines, with the unit hint when it is a unit."""
     from plugins._calcunits import is_unit  # the registry: only when the message needs it
 
-    if is_unit(name):
+    if len(name) > 1 and is_unit(name):  # not a, c, d: single letters are variables first
         return MathError(
             f"{quote(name)} is a unit: convert with 'to', e.g. 3 km to m, 100 km/h to m/s"
         )

@@ -71,9 +71,10 @@ def _float_root(x: Number, n: int) -> float:
         return 0.0
     if n == 2:
         return math.sqrt(x) if x < 2**1000 else math.exp(math.log(x) / 2)
+    inverse = 1.0 / n if n < 2**1000 else 0.0  # the root of a huge degree is 1 to 16 digits
     if isinstance(x, float) or x < 2**1000:
-        return math.pow(float(x), 1.0 / n)
-    return math.exp(math.log(x) / n)  # math.log reads integers of any size
+        return math.pow(float(x), inverse)
+    return math.exp(math.log(x) * inverse)  # math.log reads integers of any size
 
 
 def root(x: Number, n: Number) -> Number:

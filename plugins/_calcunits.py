@@ -25,7 +25,7 @@ from plugins._calcdefs import Function
 from plugins._calceval import evaluate
 from plugins._calcnum import Number, binary, finite
 from plugins._matherrors import MathError, TooLarge, quote
-from plugins._mathparse import Call, Chain, Name, Neg, Node, Num, Pow, children
+from plugins._mathparse import OPERATORS, Call, Chain, Name, Neg, Node, Num, Pow, children
 
 MAX_UNIT_POWER = 12
 """Largest power of a unit accepted (`m^3`, `s^-2`)."""
@@ -139,15 +139,7 @@ class _Quantities:
         elif op not in ("*", "/", "^"):
             raise MathError(f"'{op}' is not applied to quantities with units")
         try:
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if op == "/":
-                return a / b
-            return a**b
+            return OPERATORS[op](a, b)
         except OverflowError as exc:
             raise TooLarge("a number is too large for floating point") from exc
         except self.errors as exc:

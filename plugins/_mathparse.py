@@ -30,7 +30,10 @@ additive or multiplicative runs are kept flat (`Chain`) so evaluators never recu
 from __future__ import annotations
 
 import difflib
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from plugins._matherrors import MathError, TooLarge, quote
 from plugins._mathtokens import (
@@ -80,6 +83,16 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "min": (1, 20),
 }
 """Every function either evaluator may know, with its (min, max) number of arguments."""
+
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "^": operator.pow,
+}
+"""What a tree's operators mean for objects with their own arithmetic (sympy, pint); the
+calculator's numbers use `_calcnum.binary`, which prices and keeps integers exact."""
 
 _SHOWN_FIRST = ("sqrt", "root", "cbrt", "gcd", "lcm", "mod", "round", "log", "ln", "exp", "sin",
                 "cos", "tan", "abs", "floor", "ceil", "factorial", "max", "min")

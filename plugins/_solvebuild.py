@@ -23,6 +23,7 @@ from plugins._calceval import evaluate as evaluate_number
 from plugins._calcnum import short
 from plugins._matherrors import MathError, TooLarge
 from plugins._mathparse import (
+    OPERATORS,
     Call,
     Chain,
     Name,
@@ -124,17 +125,11 @@ class Build:
 
     @staticmethod
     def _binary(op: str, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            if b == 0:
-                raise MathError("division by zero")
-            return a / b
-        raise MathError(f"the operator {op!r} is not supported in Solve; use Calculate for it")
+        if op not in OPERATORS:
+            raise MathError(f"the operator {op!r} is not supported in Solve; use Calculate for it")
+        if op == "/" and b == 0:
+            raise MathError("division by zero")
+        return OPERATORS[op](a, b)
 
 
 def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
