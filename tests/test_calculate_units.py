@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugins._calcunits import Converted, is_unit
 from plugins._matherrors import MathError, TooLarge
@@ -102,3 +104,20 @@ def test_plain_arithmetic_does_not_load_pint() -> None:
             "calculate_text('f(x)=2x^2-3; f(7)'); print('pint' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert out.stdout.strip() == "False", out.stderr
+
+
+_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NAMES, _NAMES)
+def test_any_unit_names_give_a_conversion_or_a_clear_error(source: str, target: str) -> None:
+    """Whatever names the model writes, pint sees only validated identifiers and the answer
+    is a number with units or a one-line refusal, never another exception."""
+    try:
+        result = calculate_text(f"3 {source} to {target}")
+    except MathError as exc:
+        assert str(exc) and "\n" not in str(exc) and len(str(exc)) <= 150
+    else:
+        number, _, unit = result.partition(" ")
+        assert float(number) == float(number) and unit
