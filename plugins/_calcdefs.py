@@ -80,7 +80,9 @@ def definition_head(lhs: Node) -> tuple[str, tuple[str, ...]] | None:
 
 def redefines_builtin(lhs: Node) -> MathError | None:
     """The refusal for `sqrt(x)=...`: a built-in function named as a definition's head."""
-    if isinstance(lhs, Call) and lhs.func in FUNCTIONS and all(isinstance(a, Name) for a in lhs.args):
+    if isinstance(lhs, Call) and lhs.func in FUNCTIONS and all(
+        isinstance(arg, Name) for arg in lhs.args
+    ):
         return MathError(
             f"{lhs.func}() is a built-in function and cannot be redefined; "
             f"give yours another name, e.g. f(x)=..."

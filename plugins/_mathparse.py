@@ -324,6 +324,11 @@ def parse_program(
     separators = (";", ",") if comma_separates else (";",)
     tokens = mark_words(tokenize(text), separators, conversions=conversions)
     defined = find_definitions(tokens, separators, frozenset(FUNCTIONS))
+    if letter_products:  # `a(b)=c` alone is a product; a definition is called somewhere else
+        calls = [
+            t.text for t, nxt in zip(tokens, tokens[1:]) if t.kind == "name" and nxt.kind == "("
+        ]
+        defined = {name: n for name, n in defined.items() if calls.count(name) > 1}
     parser = _Parser(tokens, implicit, letter_products, defined)
     parts: list[Part] = []
     while parser.peek.kind != "end":

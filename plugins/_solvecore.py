@@ -168,7 +168,9 @@ def _solve(request: Request) -> list[str]:
     return _render(_shown(solutions, wanted, known), build.inexact)
 
 
-def _shown(solutions: list[Solution], wanted: list[sympy.Symbol], known: Solution) -> list[Solution]:
+def _shown(
+    solutions: list[Solution], wanted: list[sympy.Symbol], known: Solution
+) -> list[Solution]:
     """Each solution with the known quantities added, cut to the wanted variables if named."""
     full = [{**known, **solution} for solution in solutions]
     if wanted:

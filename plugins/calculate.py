@@ -104,12 +104,16 @@ def calculate_text(expression: str) -> str:
 
 
 class CalculateTool(Tool):
-    """Evaluate an arithmetic expression, e.g. Calculate("r=3;pi*r^2"), Calculate("gcd(84, 36)"),
-    Calculate("f(x)=2x^2-3; f(7)") or Calculate("948854.7 nm to km")."""
+    """The calculator as a tool: loads the unit registry in `setup`, refuses with the reason."""
 
     name: ClassVar[str] = "Calculate"
     capability: ClassVar[str] = "Calculator"
     signature: ClassVar[str] = "Calculate(expression)"
+    description: ClassVar[str] = (
+        "Evaluate an arithmetic expression, e.g. Calculate(\"r=3;pi*r^2\"), "
+        "Calculate(\"gcd(84, 36)\"), Calculate(\"f(x)=2x^2-3; f(7)\") or "
+        "Calculate(\"948854.7 nm to km\")."
+    )
 
     def setup(self) -> None:
         load_registry()  # pint's unit registry, once per worker instead of in the first call

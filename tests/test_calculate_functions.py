@@ -3,9 +3,7 @@ one call, what the display shows, and the refusal messages a model reads after `
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,10 +13,10 @@ from plugins._calcdefs import MAX_EXPANDED_NODES
 from plugins._matherrors import MathError, TooLarge
 from plugins._mathdisplay import format_float, format_number
 from plugins._mathparse import MESSAGE_LIMIT
-from plugins._solvecore import solve_lines
 from plugins.calculate import Calculate, calculate_text, calculate_value
 
-HOSTILE = Path(__file__).parent / "data" / "hostile_math.json"
+_DOUBLING = "f0(x)=x+x; " + "; ".join(f"f{i}(x)=f{i - 1}(x)+f{i - 1}(x)" for i in range(1, 16))
+_DOUBLING += "; f15(1)"
 
 
 @pytest.mark.parametrize(
@@ -123,8 +121,7 @@ def test_definitions_inside_one_call(expression: str, expected: float) -> None:
         ("tan(pi/2)", "undefined at odd multiples of pi/2"),
         ("(-8)^(1/3)", "use root(x, n)"),
         ("lcm(2^3000, 3^2000)", "digits; the limit is 1000"),
-        ("f0(x)=x+x; " + "; ".join(f"f{i}(x)=f{i - 1}(x)+f{i - 1}(x)" for i in range(1, 16)) + "; f15(1)",
-         f"more than {MAX_EXPANDED_NODES} terms"),
+        (_DOUBLING, f"more than {MAX_EXPANDED_NODES} terms"),
     ],
 )
 def test_refusals_tell_the_model_what_to_write(expression: str, fragment: str) -> None:
@@ -133,28 +130,6 @@ def test_refusals_tell_the_model_what_to_write(expression: str, fragment: str) -
     message = str(info.value)
     assert fragment in message
     assert "\n" not in message and len(message) <= MESSAGE_LIMIT
-
-
-def _hostile_messages() -> list[str]:
-    cases = json.loads(HOSTILE.read_text(encoding="utf-8"))["cases"]
-    messages = []
-    for case in cases:
-        args = [a if isinstance(a, str) else "".join(p if isinstance(p, str) else p[0] * p[1] for p in a)
-                for a in case["args"]]
-        func = calculate_text if case["tool"] == "Calculate" else solve_lines
-        try:
-            func(*(arg.replace("{canary}", "canary") for arg in args))
-        except MathError as exc:
-            messages.append(str(exc))
-    return messages
-
-
-def test_every_hostile_refusal_is_one_short_line() -> None:
-    """The model reads these after `No result.`: one line, short, whatever the input's size."""
-    messages = _hostile_messages()
-    assert len(messages) >= 150
-    too_long = [m for m in messages if len(m) > MESSAGE_LIMIT or "\n" in m]
-    assert not too_long
 
 
 @pytest.mark.parametrize(
