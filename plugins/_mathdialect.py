@@ -26,7 +26,10 @@ What is deliberately NOT rewritten (the parser then refuses with a clear message
 - Any other Chinese text: words (`五环路长度`, `特斯拉车辆电池容量`), questions
   (`1坦桑尼亚先令等于多少美元`) and Chinese numerals (`三`). They name a value that has to be
   looked up first; stripping them would leave a number that answers nothing.
-- ASCII unit names (`kg`, `cm`, `m`): they are indistinguishable from variable names.
+- ASCII unit names (`kg`, `cm`, `m`): they are indistinguishable from variable names here;
+  the calculator reads them as units only in a conversion (`3 km to m`, see `_calcunits`).
+  For those, `°C`/`℃` and `°F`/`℉` become `degC`/`degF` and the micro sign before a letter
+  becomes `u` (`5 µm` is `5 um`), the spellings pint knows.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from plugins._matherrors import MathError, TooLarge
+from plugins._matherrors import MathError, TooLarge, quote
 
 MAX_LENGTH = 2000
 """Longest expression accepted, in characters (the longest recorded one is about 250)."""
@@ -82,6 +85,8 @@ _UNIT_RE = re.compile(
     r"(?P<unit>" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")?"
 )
 _CURRENCY_RE = re.compile(r"[$¥€£](?=\s*[\d.])")
+_TEMPERATURE_RE = re.compile(r"°\s*([CF])(?![A-Za-z])")
+_MICRO_RE = re.compile(r"μ(?=[A-Za-z])")
 _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef°]+")
 
 
@@ -106,7 +111,7 @@ def _scale(match: re.Match[str]) -> str:
     try:
         value = Decimal(number)
         if not -MAX_LENGTH < value.adjusted() < MAX_LENGTH:
-            raise TooLarge(f"the number {number}{magnitude} is out of range")
+            raise TooLarge(f"the number {quote(number + magnitude)} is out of range")
         value = value.scaleb(_MAGNITUDES[magnitude])
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
         raise MathError(f"cannot read the number {number!r}") from exc
@@ -124,6 +129,8 @@ def normalize(text: str) -> str:
         text = text.replace(symbol, ascii_form)
     text = text.replace("√(", "sqrt(")
     text = unicodedata.normalize("NFKC", text)
+    text = _TEMPERATURE_RE.sub(r" deg\1", text)
+    text = _MICRO_RE.sub("u", text)
     text = _CURRENCY_RE.sub("", text)
     if _CJK_RE.search(text):
         text = _UNIT_RE.sub(_scale, text)
@@ -136,7 +143,7 @@ def normalize(text: str) -> str:
                     "write sin(30*pi/180) for sin(30°)"
                 )
             raise MathError(
-                f"the text {word!r} is not a number: write the value itself "
+                f"the text {quote(word)} is not a number: write the value itself "
                 "(look it up first if needed)"
             )
     check_length(text)

@@ -22,3 +22,12 @@ class NoSolution(MathError):
     """The input was understood and worked on, and there is nothing to report."""
 
     kind = "no_result"
+
+
+def quote(text: str, limit: int = 24) -> str:
+    """`text` quoted for a message, cut to `limit` characters: a refusal quotes the model's
+    input, which may be a megabyte long, and must stay one short line."""
+    one_line = " ".join(text.split())
+    if len(one_line) > limit:
+        one_line = one_line[: limit - 3] + "..."
+    return repr(one_line)

@@ -1,46 +1,61 @@
-"""A small tokenizer and precedence parser for calculator and equation text.
+"""A small precedence parser for calculator and equation text.
 
-Nothing here evaluates anything: the parser turns (already normalized, see `_mathdialect`) text
-into a tree of frozen dataclasses, refusing every character and name it does not know. That is
-the security wall: numexpr's `evaluate` (CVE-2023-39631) and sympy's `sympify` both end in
-Python `eval`, so raw model text must never reach them; only this tree reaches an evaluator.
+Nothing here evaluates anything: the parser turns (already normalized, see `_mathdialect`, and
+tokenized, see `_mathtokens`) text into a tree of frozen dataclasses, refusing every name it
+does not know. That is the security wall: numexpr's `evaluate` (CVE-2023-39631), sympy's
+`sympify` and pint's expression parser all end in code we must not feed model text, so only
+this tree reaches an evaluator (pint is only ever given unit names this tree validated).
 
 Grammar, loosest binding first (Python's rules, plus the MOSS dialect):
 
     program    := part ((';' | ',' in Solve) part)*      empty parts are skipped
-    part       := expr ('=' expr)?
+    part       := expr ('=' expr | 'to' expr)?           'to' (or 'in'): Calculate only
     expr       := term (('+' | '-') term)*
-    term       := unary (('*' | '/' | '//' | '%') unary | implicit unary)*
+    term       := unary (('*' | '/' | '//' | '%' | 'mod') unary | implicit unary)*
     unary      := ('-' | '+') unary | power                 so -3^2 is -(3^2) = -9
     power      := postfix (('^' | '**') unary)?             right-associative: 2^3^2 = 2^9
     postfix    := atom ('!' | '%')*                         7!, and 5% = 5/100
     atom       := number | name | function '(' expr (',' expr)* ')' | '(' expr ')'
 
 `%` after an operand is a percent sign unless a number, name or '(' follows, in which case it
-is the modulo operator (`10 % 3`, but `6.7%-6.9%`). Implicit multiplication (`2x`, `4(x-2)`,
-`(a+b)(a-b)`, `x(x+1)`) is only read in Solve's mode; for the calculator `2x` is an error.
+is the modulo operator (`10 % 3`, but `6.7%-6.9%`); `15% of 80` is a product. Implicit
+multiplication (`2x`, `4(x-2)`, `(a+b)(a-b)`, `3 km`) is read when `implicit` is on (both tools
+now); a single letter before '(' (`x(x+1)`) is a product only in Solve's `letter_products`
+mode, while the calculator calls it a function. A function defined in the same text
+(`f(x)=2x^2-3; f(7)`, found by `_mathtokens.find_definitions`) is parsed as a call.
 Nesting is bounded (`MAX_DEPTH`) so that deep input is refused, never a RecursionError, and
 additive or multiplicative runs are kept flat (`Chain`) so evaluators never recurse on length.
 """
 
 from __future__ import annotations
 
-import re
+import difflib
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from plugins._matherrors import MathError, TooLarge
+from plugins._matherrors import MathError, TooLarge, quote
+from plugins._mathtokens import (
+    CONVERT,
+    MAX_INT_BITS,
+    MAX_INT_DIGITS,
+    Token,
+    find_definitions,
+    mark_words,
+    parse_number,
+    tokenize,
+)
+
+__all__ = ["MAX_INT_BITS", "MAX_INT_DIGITS", "parse_number", "tokenize"]
 
 MAX_DEPTH = 60
 """Deepest nesting of parentheses, signs and powers accepted."""
 
-MAX_INT_DIGITS = 1000
-"""Largest integer (in decimal digits) a literal or a result may have."""
-
-MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219280948873626) + 1
-
 FUNCTIONS: dict[str, tuple[int, int]] = {
     "sqrt": (1, 1),
     "cbrt": (1, 1),
+    "root": (2, 2),
     "log": (1, 2),
     "ln": (1, 1),
     "log10": (1, 1),
@@ -61,10 +76,51 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "ceil": (1, 1),
     "factorial": (1, 1),
     "pow": (2, 2),
+    "gcd": (1, 20),
+    "lcm": (1, 20),
+    "mod": (2, 2),
     "max": (1, 20),
     "min": (1, 20),
 }
 """Every function either evaluator may know, with its (min, max) number of arguments."""
+
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "^": operator.pow,
+}
+"""What a tree's operators mean for objects with their own arithmetic (sympy, pint); the
+calculator's numbers use `_calcnum.binary`, which prices and keeps integers exact."""
+
+_SHOWN_FIRST = ("sqrt", "root", "cbrt", "gcd", "lcm", "mod", "round", "log", "ln", "exp", "sin",
+                "cos", "tan", "abs", "floor", "ceil", "factorial", "max", "min")
+MESSAGE_LIMIT = 150
+"""Longest refusal message: the model reads it after `No result.` and retries from it."""
+
+
+def unknown_function(name: str) -> MathError:
+    """The refusal for a call of an unknown function: a close match first, then the known
+    ones, as many as fit in one short line."""
+    close = difflib.get_close_matches(name, list(FUNCTIONS), n=2, cutoff=0.6)
+    if close:
+        start = f"unknown function {quote(name)}; did you mean {' or '.join(close)}? known: "
+    elif len(name) <= 2:
+        return MathError(
+            f"unknown function {quote(name)}: define it in the same call, "
+            f"e.g. {name}(x)=2x^2-3; {name}(7)"
+        )
+    else:
+        start = f"unknown function {quote(name)}; known: "
+    shown = [*_SHOWN_FIRST, *(f for f in FUNCTIONS if f not in _SHOWN_FIRST)]
+    text = start
+    for i, function in enumerate(shown):
+        piece = function if i == 0 else ", " + function
+        if len(text) + len(piece) + 5 > MESSAGE_LIMIT:
+            return MathError(text + ", ...")
+        text += piece
+    return MathError(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,97 +170,26 @@ Node = Num | Name | Neg | Chain | Pow | Postfix | Call
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One `;`-separated part: an expression, or `lhs = rhs` (assignment or equation)."""
+    """One `;`-separated part: an expression, `lhs = rhs` (a definition or an equation), or
+    a unit conversion `lhs to target`."""
 
     lhs: Node
     rhs: Node | None = None
+    target: Node | None = None
 
 
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<num>0[bB][01]+|0[xX][0-9a-fA-F]+|0[oO][0-7]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<op>\*\*|//|==|!=|>=|<=|[-+*/^%!(),;=<>])
-    """,
-    re.VERBOSE,
-)
-_LEADING_ZERO = re.compile(r"0\d")
 _OPERAND_START = ("num", "name", "(")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    kind: str  # "num", "name", an operator's own text, or "end"
-    text: str
-    pos: int
-
-
-def _describe(ch: str) -> str:
-    if ch in "'\"":
-        return "quotes: strings are not arithmetic"
-    if ch in "[]{}":
-        return "brackets: use ( ) for grouping"
-    if ch == ".":
-        return "attribute access is not arithmetic"
-    if ch in ":":
-        return "':' (lambdas, slices and dicts are not arithmetic)"
-    return repr(ch)
-
-
-def tokenize(text: str) -> list[Token]:
-    """Split `text` into tokens, refusing any character outside the arithmetic alphabet."""
-    tokens: list[Token] = []
-    pos = 0
-    while pos < len(text):
-        match = _TOKEN_RE.match(text, pos)
-        if match is None:
-            raise MathError(f"unexpected {_describe(text[pos])} at position {pos + 1}")
-        kind = match.lastgroup or ""
-        value = match.group(0)
-        if kind == "num":
-            tokens.append(Token("num", value, pos))
-        elif kind == "name":
-            if "__" in value:
-                raise MathError(f"the name {value!r} is not allowed (no dunder names)")
-            tokens.append(Token("name", value, pos))
-        elif kind == "op":
-            if value in ("==", "!=", ">=", "<=", "<", ">"):
-                raise MathError(f"comparisons ({value}) are not computed: write one expression")
-            tokens.append(Token("^" if value == "**" else value, value, pos))
-        pos = match.end()
-    tokens.append(Token("end", "", pos))
-    return tokens
-
-
-def parse_number(text: str) -> int | float:
-    """The value of a numeric literal: an exact int unless it has a point or an exponent."""
-    lower = text.lower()
-    if lower.startswith(("0b", "0x", "0o")):
-        value: int | float = int(text, 0)
-    elif _LEADING_ZERO.match(text):
-        raise MathError(
-            f"the number {text!r} has a leading zero (a date or a code, not arithmetic)"
-        )
-    elif "." in text or "e" in lower:
-        value = float(text)
-        if value in (float("inf"), float("-inf")):
-            raise TooLarge(f"the number {text!r} is too large for floating point")
-        return value
-    else:
-        if len(text) > MAX_INT_DIGITS:
-            raise TooLarge(f"a {len(text)}-digit number; the limit is {MAX_INT_DIGITS} digits")
-        value = int(text)
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise TooLarge(f"the number {text!r} is larger than {MAX_INT_DIGITS} digits")
-    return value
-
-
 class _Parser:
-    def __init__(self, tokens: list[Token], implicit: bool) -> None:
+    def __init__(
+        self, tokens: list[Token], implicit: bool, letter_products: bool, defined: dict[str, int]
+    ) -> None:
         self.tokens = tokens
         self.i = 0
         self.implicit = implicit
+        self.letter_products = letter_products
+        self.defined = defined
         self.depth = 0
 
     @property
@@ -224,11 +209,13 @@ class _Parser:
 
     def unexpected(self, wanted: str = "") -> MathError:
         token = self.peek
-        what = "the end of the expression" if token.kind == "end" else repr(token.text)
+        what = "the end of the expression" if token.kind == "end" else quote(token.text)
         hint = f" ({wanted})" if wanted else ""
         previous = self.tokens[self.i - 1] if self.i else None
         if token.kind in ("name", "(") and previous is not None and previous.kind in ("num", ")"):
             hint = " (write products with '*', e.g. 2*x)"
+        if token.kind == CONVERT:
+            hint = " (a unit conversion is the whole expression: 3 km to m)"
         return MathError(f"unexpected {what} at position {token.pos + 1}{hint}")
 
     def expr(self) -> Node:
@@ -290,13 +277,19 @@ class _Parser:
             return Num(parse_number(token.text), token.text)
         if token.kind == "name":
             self.advance()
-            if self.peek.kind == "(":
-                if token.text in FUNCTIONS:
-                    return self.call(token)
-                if not (self.implicit and len(token.text) == 1):
+            called = self.peek.kind == "("
+            if token.text in self.defined:
+                if not called:
                     raise MathError(
-                        f"unknown function {token.text!r}; known: {', '.join(FUNCTIONS)}"
+                        f"{quote(token.text)} is a function defined here; call it with its "
+                        f"argument(s), e.g. {token.text}(2)"
                     )
+                return self.call(token, self.defined[token.text], self.defined[token.text])
+            if called:
+                if token.text in FUNCTIONS:
+                    return self.call(token, *FUNCTIONS[token.text])
+                if not (self.letter_products and len(token.text) == 1):
+                    raise unknown_function(token.text)
             return Name(token.text)
         if token.kind == "(":
             self.advance()
@@ -305,48 +298,68 @@ class _Parser:
             return inner
         raise self.unexpected("expected a number, a name or '('")
 
-    def call(self, name: Token) -> Node:
+    def call(self, name: Token, low: int, high: int) -> Node:
         self.expect("(")
         args = [self.expr()]
         while self.peek.kind == ",":
             self.advance()
             args.append(self.expr())
         self.expect(")")
-        low, high = FUNCTIONS[name.text]
         if not low <= len(args) <= high:
             wanted = str(low) if low == high else f"{low} to {high}"
             raise MathError(f"{name.text}() takes {wanted} argument(s), got {len(args)}")
         return Call(name.text, tuple(args))
 
 
-def parse_program(text: str, *, implicit: bool = False, comma_separates: bool = False) -> list[Part]:
-    """Parse `text` into its `;`-separated parts (also `,` when `comma_separates`)."""
-    parser = _Parser(tokenize(text), implicit)
+def parse_program(
+    text: str,
+    *,
+    implicit: bool = False,
+    comma_separates: bool = False,
+    letter_products: bool = False,
+    conversions: bool = False,
+) -> list[Part]:
+    """Parse `text` into its `;`-separated parts (also `,` when `comma_separates`); see the
+    module docstring for the modes."""
     separators = (";", ",") if comma_separates else (";",)
+    tokens = mark_words(tokenize(text), separators, conversions=conversions)
+    defined = find_definitions(tokens, separators, frozenset(FUNCTIONS))
+    if letter_products:  # `a(b)=c` alone is a product; a definition is called somewhere else
+        calls = [
+            t.text for t, nxt in zip(tokens, tokens[1:]) if t.kind == "name" and nxt.kind == "("
+        ]
+        defined = {name: n for name, n in defined.items() if calls.count(name) > 1}
+    parser = _Parser(tokens, implicit, letter_products, defined)
     parts: list[Part] = []
     while parser.peek.kind != "end":
         if parser.peek.kind in separators:
             parser.advance()
             continue
         lhs = parser.expr()
-        rhs = None
+        rhs = target = None
         if parser.peek.kind == "=":
             parser.advance()
             rhs = parser.expr()
+        elif parser.peek.kind == CONVERT:
+            parser.advance()
+            target = parser.expr()
         if parser.peek.kind not in (*separators, "end"):
             raise parser.unexpected()
-        parts.append(Part(lhs, rhs))
+        parts.append(Part(lhs, rhs, target))
     if not parts:
         raise MathError("empty expression")
     return parts
 
 
 def has_names(node: Node) -> bool:
-    """Whether `node` mentions any name (variable or constant), iteratively."""
+    """Whether `node` mentions any name (variable, constant or a function defined in the
+    text), iteratively: only a tree without names is a plain number."""
     stack: list[Node] = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, Name):
+        if isinstance(current, Name) or (
+            isinstance(current, Call) and current.func not in FUNCTIONS
+        ):
             return True
         stack.extend(children(current))
     return False

@@ -1,17 +1,17 @@
 """Solve equations and systems written the way MOSS-003 models write them, with sympy.
 
-The text is normalized and parsed by our own parser (`_mathparse`, implicit multiplication on)
-and the tree is turned into sympy objects node by node: sympy's `sympify`/`parse_expr` (which
-call `eval`) never see model text. Decimal literals become exact rationals, so `0.45(10y+x)`
-is solved exactly and printed back in decimal form.
+The arguments are read by `_solveinput` (equations in one argument or several, the variables
+wanted, functions defined in the text) and turned into sympy by `_solvebuild`: sympy's
+`sympify`/`parse_expr` (which call `eval`) never see model text. Decimal literals become
+exact rationals, so `0.45(10y+x)` is solved exactly and printed back in decimal form.
 
-Reading the input, as the recorded samples use it: parts are separated by `;` or `,`; a part
-with `=` is an equation; a part that is a bare name (`4x=72;x`, `"2t+6t+t=1, t"`) names the
-variable wanted, like the optional second argument; any other bare expression (`6x^2=2400;x^3`)
-is a note to self and is ignored. Unknowns are the names in the equations (`pi` is the
-constant; `e` is a variable, as in `a+b+c+d+e=45`). A solution that still contains unknowns is
-no solution (`x+y=25` -> `No result.`) unless the variable was named; then the other names are
-parameters.
+Unknowns are the names in the equations (`pi` is the constant; `e` is a variable, as in
+`a+b+c+d+e=45`). An equation `name = value` whose value is known (numbers, and quantities
+known before) is a definition of a known quantity (`y=8-3+2; y*w+5=w`): it is substituted
+into the others before sympy solves them, and printed with the solution, as MOSS printed
+every variable of the system (`w = -5/6`, `y = 7`). A solution that still contains unknowns
+is no solution (`x+y=25` -> `No result.`) unless the variable was named; then the other names
+are parameters.
 
 Output, one line per variable as MOSS wrote it: `x = 19`; several roots `x_0 = -6` / `x_1 = 4`
 (several solutions of a system: `x_0`, `y_0`, `x_1`, `y_1`); integers without `.0`, exact
@@ -29,58 +29,23 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import sympy
 
-from plugins._calceval import evaluate as evaluate_number
-from plugins._calceval import short
-from plugins._mathdialect import check_length, normalize
-from plugins._matherrors import MathError, NoSolution, TooLarge
-from plugins._mathparse import (
-    Call,
-    Chain,
-    Name,
-    Neg,
-    Node,
-    Num,
-    Part,
-    Pow,
-    Postfix,
-    children,
-    has_names,
-    parse_program,
-)
+from plugins._calcdefs import check_size
+from plugins._mathdisplay import SOLVER_DIGITS, format_float
+from plugins._matherrors import NoSolution, TooLarge
+from plugins._mathparse import Name, Part
+from plugins._solvebuild import Build, degree
+from plugins._solveinput import Request, read_request
 
 MAX_UNKNOWNS = 10
 MAX_EQUATIONS = 10
 MAX_DEGREE = 32
-MAX_EXPONENT = 1000
 SOLVE_SECONDS = 1.2
 """Time budget for sympy inside the worker; hostile input is refused long before this."""
 
-_FUNCTIONS = {
-    "sqrt": sympy.sqrt,
-    "cbrt": sympy.cbrt,
-    "ln": sympy.log,
-    "log": sympy.log,
-    "log10": lambda x: sympy.log(x, 10),
-    "log2": lambda x: sympy.log(x, 2),
-    "exp": sympy.exp,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "asin": sympy.asin,
-    "acos": sympy.acos,
-    "atan": sympy.atan,
-    "arcsin": sympy.asin,
-    "arccos": sympy.acos,
-    "arctan": sympy.atan,
-    "abs": sympy.Abs,
-    "floor": sympy.floor,
-    "ceil": sympy.ceiling,
-    "pow": sympy.Pow,
-}
+Solution = dict[sympy.Symbol, sympy.Expr]
 
 
 class _OutOfTime(BaseException):
@@ -113,171 +78,104 @@ def time_budget(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@dataclass
-class _Build:
-    """Turns parsed nodes into sympy, remembering whether any number was a decimal."""
-
-    inexact: bool = False
-
-    def expr(self, node: Node) -> sympy.Expr:
-        if isinstance(node, Num):
-            if isinstance(node.value, float):
-                self.inexact = True
-                return sympy.Rational(node.text)
-            return sympy.Integer(node.value)
-        if isinstance(node, Name):
-            return sympy.pi if node.id == "pi" else sympy.Symbol(node.id)
-        if isinstance(node, Neg):
-            return -self.expr(node.operand)
-        if isinstance(node, Chain):
-            value = self.expr(node.first)
-            for op, operand in node.rest:
-                value = self._binary(op, value, self.expr(operand))
-            return value
-        if isinstance(node, Pow):
-            self._check_power(node)
-            return sympy.Pow(self.expr(node.base), self.expr(node.exponent))
-        if isinstance(node, Postfix):
-            if node.op == "%":
-                return self.expr(node.operand) / 100
-            raise MathError("factorial (!) is not supported in Solve; use Calculate")
-        if isinstance(node, Call):
-            if node.func not in _FUNCTIONS:
-                raise MathError(f"{node.func}() is not supported in Solve")
-            if node.func == "pow":
-                return self.expr(Pow(node.args[0], node.args[1]))
-            args = [self.expr(arg) for arg in node.args]
-            if node.func == "log" and len(args) == 2:
-                return sympy.log(args[0], args[1])
-            return _FUNCTIONS[node.func](*args)
-        raise MathError(f"cannot read {node!r}")  # pragma: no cover
-
-    @staticmethod
-    def _binary(op: str, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            if b == 0:
-                raise MathError("division by zero")
-            return a / b
-        raise MathError(f"the operator {op!r} is not supported in Solve")
-
-    @staticmethod
-    def _check_power(node: Pow) -> None:
-        """Refuse huge numeric powers before sympy expands them exactly."""
-        if has_names(node.exponent):
-            return
-        exponent = evaluate_number(node.exponent, {})
-        if abs(exponent) > MAX_EXPONENT:
-            raise TooLarge(f"the exponent {short(exponent)} is too large; the limit is {MAX_EXPONENT}")
-        if not has_names(node.base):
-            evaluate_number(node, {})  # prices the number (raises TooLarge) before sympy
-
-
-def _degree(node: Node) -> float:
-    """An upper bound of the polynomial degree of `node` in its names, iteratively bounded by
-    the parser's depth limit."""
-    if isinstance(node, Num):
-        return 0
-    if isinstance(node, Name):
-        return 0 if node.id == "pi" else 1
-    if isinstance(node, Chain):
-        degrees = [_degree(node.first)] + [_degree(operand) for _, operand in node.rest]
-        if any(op in ("*", "/") for op, _ in node.rest):
-            return sum(degrees)
-        return max(degrees)
-    if isinstance(node, Pow):
-        base = _degree(node.base)
-        if base == 0:
-            return 0 if not has_names(node.exponent) else 1
-        if has_names(node.exponent):
-            return base
-        try:
-            return base * abs(float(evaluate_number(node.exponent, {})))
-        except (MathError, OverflowError):
-            return float("inf")
-    return max((_degree(child) for child in children(node)), default=0)
-
-
-def _split(parts: list[Part]) -> tuple[list[Part], list[str]]:
-    equations = [part for part in parts if part.rhs is not None]
-    targets = [part.lhs.id for part in parts if part.rhs is None and isinstance(part.lhs, Name)]
-    return equations, targets
-
-
-def _parse_variables(variable: str) -> list[str]:
-    check_length(variable)
-    names = [name for name in variable.replace(",", " ").replace(";", " ").split() if name]
-    for name in names:
-        if not name.isidentifier() or "__" in name or not name.isascii():
-            raise MathError(f"{name!r} is not a variable name")
-    return names
-
-
-def _strip_braces(text: str) -> str:
-    stripped = text.strip()
-    if len(stripped) >= 2 and (stripped[0], stripped[-1]) in (("{", "}"), ("[", "]")):
-        return stripped[1:-1]
-    return stripped
-
-
-def solve_lines(equations: str, variable: str | None = None) -> list[str]:
-    """Solve MOSS-dialect `equations` and return MOSS's result lines; raise `MathError`
-    (`NoSolution` when the input was understood but has no solution to report)."""
-    text = _strip_braces(normalize(equations))
-    parts = parse_program(text, implicit=True, comma_separates=True)
-    eq_parts, targets = _split(parts)
-    if variable:
-        targets = _parse_variables(variable)
-    if not eq_parts:
+def solve_lines(equations: str, *more: str) -> list[str]:
+    """Solve MOSS-dialect equations and return MOSS's result lines; raise `MathError`
+    (`NoSolution` when the input was understood but has no solution to report). `more` are
+    further equations or the names of the variables wanted (see `_solveinput`)."""
+    request = read_request((equations, *more))
+    if not request.equations:
         raise NoSolution("not an equation: Solve needs at least one '=' (e.g. 2x+3=7)")
-    if len(eq_parts) > MAX_EQUATIONS:
-        raise TooLarge(f"{len(eq_parts)} equations; the limit is {MAX_EQUATIONS}")
-    for part in eq_parts:
-        degree = max(_degree(part.lhs), _degree(part.rhs))  # type: ignore[arg-type]
-        if degree > MAX_DEGREE:
-            raise TooLarge(f"polynomial degree about {degree:g}; the limit is {MAX_DEGREE}")
+    degrees: dict[str, float] = {}
+    for name, defined in request.functions.items():
+        degrees[name] = degree(defined.body, degrees)
+    equations_only = [p for p in request.equations if not _maybe_definition(p)]
+    if len(equations_only) > MAX_EQUATIONS:
+        raise TooLarge(f"{len(equations_only)} equations; the limit is {MAX_EQUATIONS}")
+    for part in request.equations:
+        assert part.rhs is not None
+        for side in (part.lhs, part.rhs):
+            check_size(side, request.functions)
+            bound = degree(side, degrees)
+            if bound > MAX_DEGREE:
+                raise TooLarge(f"polynomial degree about {bound:g}; the limit is {MAX_DEGREE}")
     with time_budget(SOLVE_SECONDS):
-        return _solve(eq_parts, targets)
+        return _solve(request)
 
 
-def _solve(eq_parts: list[Part], targets: list[str]) -> list[str]:
-    build = _Build()
+def _maybe_definition(part: Part) -> bool:
+    return isinstance(part.lhs, Name) and part.rhs is not None
+
+
+def _known_quantities(
+    sides: list[tuple[Part, sympy.Expr, sympy.Expr]],
+) -> tuple[Solution, list[sympy.Expr]]:
+    """Split the equations into definitions of known quantities and the rest (as
+    differences), the known values substituted into the rest."""
+    known: Solution = {}
+    pending = list(sides)
+    changed = True
+    while changed:
+        changed = False
+        for item in list(pending):
+            part, _, rhs = item
+            if not isinstance(part.lhs, Name):
+                continue
+            symbol = sympy.Symbol(part.lhs.id)
+            value = rhs.xreplace(known)
+            if symbol not in known and not value.free_symbols:
+                known[symbol] = value
+                pending.remove(item)
+                changed = True
+    return known, [(lhs - rhs).xreplace(known) for _, lhs, rhs in pending]
+
+
+def _solve(request: Request) -> list[str]:
+    build = Build(request.functions)
+    sides = []
+    for part in request.equations:
+        assert part.rhs is not None
+        sides.append((part, build.expr(part.lhs), build.expr(part.rhs)))
+    known, differences = _known_quantities(sides)
     exprs = []
-    for part in eq_parts:
-        difference = build.expr(part.lhs) - build.expr(part.rhs)  # type: ignore[arg-type]
+    for difference in differences:
         if difference == 0:
             continue  # an identity such as x = x says nothing
         if not difference.free_symbols:
             raise NoSolution("the equations contradict each other (no solution)")
         exprs.append(difference)
+    wanted = [sympy.Symbol(name) for name in request.targets]
     if not exprs:
-        raise NoSolution("the equations hold for every value (nothing to solve)")
+        if not known:
+            raise NoSolution("the equations hold for every value (nothing to solve)")
+        return _render(_shown([dict(known)], wanted, known), build.inexact)
     unknowns = sorted(set().union(*(e.free_symbols for e in exprs)), key=str)
     if len(unknowns) > MAX_UNKNOWNS:
         raise TooLarge(f"{len(unknowns)} unknowns; the limit is {MAX_UNKNOWNS}")
-    wanted = [sympy.Symbol(name) for name in targets]
-    missing = [str(s) for s in wanted if s not in unknowns]
+    missing = [str(s) for s in wanted if s not in unknowns and s not in known]
     if missing:
         raise NoSolution(f"{', '.join(missing)} does not appear in the equations")
     # Fewer equations than unknowns leave a family of solutions (each equation removes at most
     # one dimension): say so at once instead of letting sympy build the family.
     determined = len(exprs) >= len(unknowns)
     solutions = _complete(_run_solve(exprs, unknowns), unknowns) if determined else []
-    if solutions:
-        shown = wanted or unknowns
-        solutions = _unique([{s: sol[s] for s in shown} for sol in solutions])
-    elif wanted and len(wanted) == len(exprs):
-        solutions = [sol for sol in _run_solve(exprs, wanted) if set(wanted) <= set(sol)]
-    else:
+    asked = [s for s in wanted if s not in known]
+    if not solutions and asked and len(asked) == len(exprs):
+        solutions = [sol for sol in _run_solve(exprs, asked) if set(asked) <= set(sol)]
+    elif not solutions:
         raise NoSolution(_why_none(exprs, unknowns))
     if not solutions:
         raise NoSolution("no solution")
-    return _render(solutions, build.inexact)
+    return _render(_shown(solutions, wanted, known), build.inexact)
+
+
+def _shown(
+    solutions: list[Solution], wanted: list[sympy.Symbol], known: Solution
+) -> list[Solution]:
+    """Each solution with the known quantities added, cut to the wanted variables if named."""
+    full = [{**known, **solution} for solution in solutions]
+    if wanted:
+        full = [{s: solution[s] for s in wanted if s in solution} for solution in full]
+    return _unique(full)
 
 
 def _run_solve(exprs: list[sympy.Expr], unknowns: list[sympy.Symbol]) -> list[dict]:
@@ -346,8 +244,7 @@ def _why_none(exprs: list[sympy.Expr], unknowns: list[sympy.Symbol]) -> str:
 
 
 def _decimal(value: sympy.Expr) -> str:
-    text = format(float(value), ".15g")
-    return "0" if text == "-0" else text
+    return format_float(float(value), SOLVER_DIGITS)
 
 
 def render_value(value: sympy.Expr, inexact: bool) -> str:

@@ -1,4 +1,4 @@
-"""Calculate: the MOSS dialect, exact integers, Python's float form, and every refusal."""
+"""Calculate: the MOSS dialect, exact integers, a calculator's display, and every refusal."""
 
 from __future__ import annotations
 
@@ -28,42 +28,42 @@ from tools import ErrorKind
         ("-2^-2", "-0.25"),
         ("0^15", "0"),
         ("1^0", "1"),
-        ("125^(1/3)", "4.999999999999999"),
-        ("8^(1/3)", "2.0"),
+        ("125^(1/3)", "5"),  # 4.999999999999999: binary noise, not shown
+        ("8^(1/3)", "2"),
         # assignments ending in an expression
-        ("r=3;pi*r^2", "28.274333882308138"),
-        ("p=(1300+700+1100)/2;sqrt(p*(p-1300)*(p-700)*(p-1100))", "384991.88303131796"),
+        ("r=3;pi*r^2", "28.2743338823"),
+        ("p=(1300+700+1100)/2;sqrt(p*(p-1300)*(p-700)*(p-1100))", "384991.883031"),
         ("a=2; b=a^2; a+b", "6"),
         # modulo, percent, floor division, factorial
         ("10%3", "1"),
         ("10 % 3", "1"),
         ("-7%3", "2"),
         ("50%", "0.5"),
-        ("50%*200", "100.0"),
-        ("6.7%-6.9%", "-0.0020000000000000018"),
+        ("50%*200", "100"),
+        ("6.7%-6.9%", "-0.002"),
         ("7//2", "3"),
         ("-7//2", "-4"),
         ("30 // 1^2", "30"),
         ("7!", "5040"),
         ("0!", "1"),
-        ("7!/(4!*(7-4)!)", "35.0"),
+        ("7!/(4!*(7-4)!)", "35"),
         ("3!^2", "36"),
         ("factorial(5)", "120"),
         ("(6/2)!", "6"),
         # functions and constants
-        ("sqrt(16)", "4.0"),
-        ("sqrt(216)", "14.696938456699069"),
-        ("log(e)", "1.0"),
-        ("ln(e^2)", "2.0"),
-        ("log10(1000)", "3.0"),
-        ("log(8, 2)", "3.0"),
-        ("exp(0)", "1.0"),
-        ("sin(0)", "0.0"),
-        ("cos(pi)", "-1.0"),
-        ("0.5*8*15*sin(30)", "-59.28189744557171"),
-        ("atan(1)*4", "3.141592653589793"),
-        ("asin(1)", "1.5707963267948966"),
-        ("acos(1)", "0.0"),
+        ("sqrt(16)", "4"),
+        ("sqrt(216)", "14.6969384567"),
+        ("log(e)", "1"),
+        ("ln(e^2)", "2"),
+        ("log10(1000)", "3"),
+        ("log(8, 2)", "3"),
+        ("exp(0)", "1"),
+        ("sin(0)", "0"),
+        ("cos(pi)", "-1"),
+        ("0.5*8*15*sin(30)", "-59.2818974456"),
+        ("atan(1)*4", "3.14159265359"),
+        ("asin(1)", "1.57079632679"),
+        ("acos(1)", "0"),
         ("abs(-5)", "5"),
         ("abs(-2.5)", "2.5"),
         ("round(2.5)", "3"),
@@ -74,34 +74,34 @@ from tools import ErrorKind
         ("floor(-2.5)", "-3"),
         ("floor((500-80-90-95)/110)+3", "5"),
         ("ceil(500/(80+90+95+110))", "2"),
-        ("pow(12, 1/3)", "2.2894284851066637"),
+        ("pow(12, 1/3)", "2.28942848511"),
         ("max(3, 7, 5)", "7"),
-        ("pi", "3.141592653589793"),
-        ("e", "2.718281828459045"),
+        ("pi", "3.14159265359"),
+        ("e", "2.71828182846"),
         # literals
         ("0b01101000", "104"),
         ("0x1F", "31"),
-        ("6e8-4e8", "200000000.0"),
-        ("3.33e8*0.601", "200133000.0"),
+        ("6e8-4e8", "200000000"),
+        ("3.33e8*0.601", "200133000"),
         (".5+1", "1.5"),
         # full-width and typographic operators
         ("１２＋３", "15"),
         ("（２＋３）＊４", "20"),
         ("２＾１０", "1024"),
         ("3×4", "12"),
-        ("12÷4", "3.0"),
+        ("12÷4", "3"),
         ("5−2", "3"),
-        ("2π", None),  # refused below: 2pi is not a product in the calculator
-        ("π*2", "6.283185307179586"),
+        ("2π", "6.28318530718"),  # an implicit product, as written on paper
+        ("π*2", "6.28318530718"),
         ("3²+4²", "25"),
-        ("√(16)", "4.0"),
+        ("√(16)", "4"),
         ("50％", "0.5"),
         # Chinese units are dropped, magnitudes applied
         ("100元*3", "300"),
         ("3个*5", "15"),
-        ("209366亿美元/328.2万人", "6379219.9878123095"),
+        ("209366亿美元/328.2万人", "6379219.98781"),
         ("1.5万+5000", "20000"),
-        ("2万亿/1亿", "20000.0"),
+        ("2万亿/1亿", "20000"),
         ("$100*2", "200"),
     ],
 )
@@ -139,19 +139,19 @@ def test_integers_are_exact(expression: str, expected: int) -> None:
 @pytest.mark.parametrize(
     ("expression", "expected"),
     [
-        ("1500/20", "75.0"),  # true division is a float, printed as MOSS did
-        ("60/6", "10.0"),
-        ("50/(2*7)", "3.5714285714285716"),
-        ("400*(1-0.45)", "220.00000000000003"),
-        ("(1/3)*(20*20)*40", "5333.333333333332"),
-        ("4*6.5*0.9", "23.400000000000002"),
-        ("(90/(1-0.95))", "1799.9999999999984"),
-        ("160000/1800", "88.88888888888889"),
-        ("0-0.0", "0.0"),
-        ("-0.0", "0.0"),  # never "-0.0"
-        ("2^0.5", "1.4142135623730951"),
+        ("1500/20", "75"),  # an even integer division stays an integer
+        ("60/6", "10"),
+        ("50/(2*7)", "3.57142857143"),
+        ("400*(1-0.45)", "220"),
+        ("(1/3)*(20*20)*40", "5333.33333333"),
+        ("4*6.5*0.9", "23.4"),
+        ("(90/(1-0.95))", "1800"),
+        ("160000/1800", "88.8888888889"),
+        ("0-0.0", "0"),
+        ("-0.0", "0"),  # never "-0"
+        ("2^0.5", "1.41421356237"),
         ("1e20*10", "1e+21"),
-        ("2^1000/3", repr(2**1000 / 3)),
+        ("2^1000/3", "3.57169535729e+300"),
     ],
 )
 def test_float_formatting(expression: str, expected: str) -> None:
@@ -164,10 +164,10 @@ def test_float_formatting(expression: str, expected: str) -> None:
         ("", "empty"),
         (";;", "empty"),
         ("x+1", "unknown name 'x'"),
-        ("2x", "write products with '*'"),
+        ("2x", "unknown name 'x'"),
         ("120=8*A+5*B", "use Solve"),
         ("x - 0.8*x = 24 - 19.2", "use Solve"),
-        ("pass_rate = 97; unqualified = 3;", "ends with an assignment"),
+        ("pass_rate = 97; unqualified = 3;", "ends with a definition"),
         ("3; 4", "only the last"),
         ("pi = 3; pi", "cannot be assigned"),
         ("-9 == 1 - 8", "comparisons"),
@@ -213,7 +213,7 @@ def test_float_formatting(expression: str, expected: str) -> None:
         ("五环路长度", "is not a number"),
         ("sin(30°)", "radians"),
         ("sin(30度)", "radians"),
-        ("(18 kg) / ( (40 cm)^3 )", "unexpected 'kg'"),
+        ("(18 kg) / ( (40 cm)^3 )", "'kg' is a unit: convert with 'to'"),
         ("1,000", "unexpected ','"),
         ("__import__('os')", "dunder"),
         ("lambda: 1", "lambdas"),
@@ -301,5 +301,6 @@ def test_float_arithmetic_matches_numexpr(a: float, b: float, op: str) -> None:
     if math.isinf(expected):
         with pytest.raises(TooLarge):  # numexpr prints inf; we refuse to
             calculate_text(text)
-    else:
-        assert float(calculate_text(text)) == expected
+    else:  # the same double, shown to 12 digits; a cancellation to noise shows as 0
+        got = float(calculate_text(text))
+        assert math.isclose(got, expected, rel_tol=1e-11, abs_tol=1e-15 * max(abs(a), abs(b)))
