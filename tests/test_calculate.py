@@ -250,7 +250,7 @@ def test_tool_wraps_values_and_failures() -> None:
     failed = Calculate("2x")
     assert not failed.ok
     assert failed.error is not None and failed.error.kind is ErrorKind.REFUSED
-    assert failed.render_body() == " No result. unexpected 'x' at position 2 (write products with '*', e.g. 2*x)"
+    assert failed.render_body() == " No result. unknown name 'x': Calculate computes numbers; define it first (x=...; ...) or use Solve for an equation"
 
 
 _small = st.integers(min_value=-(10**12), max_value=10**12)
