@@ -63,7 +63,8 @@ def states(reply: str, expected: str, *, approx: bool = False) -> bool:
     Exact answers must match to one part in a billion (float noise such as
     0.30000000000000004 passes, 12.346 for 12.35 does not). An approximate answer (`approx`)
     matches a number within 0.5% of it whose written digits are right up to their last one
-    (2.24 for 2.2360679, not 2.2 or 3); the expected string's own last digit is allowed for.
+    (2.24, or 2.23 cut short, for 2.2360679; not 2.2 or 2.25); the expected string's own last
+    digit is allowed for.
     """
     target = Decimal(expected)
     own = Decimal(1).scaleb(target.as_tuple().exponent)  # type: ignore[arg-type]
