@@ -15,7 +15,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from devset.numbers import approx_text, exact_text, states
@@ -39,9 +39,8 @@ class Template:
     name: str
     kind: str
     write: Callable[[random.Random, str], Draft]  # (rng, "en" | "zh") -> Draft
-    en: int = 3
-    zh: int = 2
-    langs: tuple[str, ...] = field(default=("en", "zh"))
+    en: int = 3  # how many questions in English
+    zh: int = 2  # and in Chinese
 
 
 TEMPLATES: list[Template] = []
