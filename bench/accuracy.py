@@ -1,145 +1,156 @@
-"""How well the agent uses its tools: the development question set through a real model.
+"""Accuracy on the development set: per kind, the agent or the plain model, on one backend.
 
-For each question: was a tool called when one was needed (or not, for chat), and is the
-reply right? A reply is right when it states every expected number as a standalone number
-(thousands separators allowed) and carries no protocol tags or raw tool syntax.
+The set (bench/data/devset_*.jsonl, built by bench/make_devset.py) has a `tune` split for
+trying prompts and techniques and a `report` split for the numbers that are reported; never
+tune on the report split. Search is enabled over a corpus of made-up facts
+(bench/data/search_corpus.jsonl), indexed in a temporary folder for the run.
 
-With `--search`, Search is enabled over an index of every snippet recorded in the MOSS
-conversations (built in a temporary folder, as `bench/search.py` does) and the search questions
-are added: right when Search was called and the reply contains one of the expected texts.
+\b
+    .venv/bin/python bench/accuracy.py --backend llamacpp                  # the agent, report split
+    .venv/bin/python bench/accuracy.py --backend llamacpp --plain          # the model alone
+    .venv/bin/python bench/accuracy.py --split tune --kinds units,rates --limit 5
+    .venv/bin/python bench/accuracy.py --option plan=true --tag plan --json plan.json
+    .venv/bin/python bench/accuracy.py --compare base.json plan.json       # side by side
 
-Run: .venv/bin/python bench/accuracy.py [--backend llamacpp] [--model PATH] [--limit N]
-     [--search] [--json OUT]
+Progress goes to stderr, one line a question; the tables go to stdout. OMP_WAIT_POLICY is
+left as it is (PASSIVE is faster on busy shared cores, slower on a quiet machine) and saved
+with the run.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
-import re
+import subprocess
 import sys
-import tempfile
-import time
+import typing
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import click
 
 HERE = Path(__file__).resolve().parent
-QUESTIONS = HERE / "data" / "questions.jsonl"
-SEARCH_QUESTIONS = HERE / "data" / "search_questions.jsonl"
-LEAKS = ("<|", "<eo", "Calculate(", "Solve(", "Search(")
+sys.path.insert(0, str(HERE))
+
+from devset.questions import KINDS, load_devset, select  # noqa: E402
+from devset.report import compare as compare_runs  # noqa: E402
+from devset.report import table, totals  # noqa: E402
+from devset.run import agent_answerer, plain_answerer, run_questions, warm_up  # noqa: E402
+
+OWN = {"self", "model", "backend", "progress", "backend_options"}  # set by this script's own flags
 
 
-def states_number(reply: str, number: str) -> bool:
-    """True when `number` appears in the reply as a number of its own (10,063 counts as 10063)."""
-    plain = re.sub(r"(?<=\d),(?=\d{3}\b)", "", reply)
-    for match in re.finditer(r"-?\d+(?:\.\d+)?", plain):
+def agent_options(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """`KEY=VALUE` pairs as keyword arguments of `Agent(...)`: the value is JSON when it parses
+    (`true`, `3`, `{"max_rounds": 2}`, `["Calculate"]`), else the plain string; each is then
+    checked against the parameter's type (a dict becomes a `TurnLimits`, say)."""
+    from pydantic import TypeAdapter, ValidationError
+    from pydantic.errors import PydanticSchemaGenerationError
+
+    from agent.agent import Agent
+
+    known = [name for name in inspect.signature(Agent.__init__).parameters if name not in OWN]
+    hints = typing.get_type_hints(Agent.__init__)
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or key not in known:
+            raise click.BadParameter(f"{pair!r}: use KEY=VALUE with KEY one of {', '.join(known)}", param_hint="--option")
         try:
-            if float(match.group()) == float(number):
-                return True
-        except ValueError:
-            continue
-    return False
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = text
+        try:
+            value = TypeAdapter(hints[key]).validate_python(value) if key in hints else value
+        except PydanticSchemaGenerationError:
+            pass  # a type pydantic cannot check (a Registry): passed as given
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error["loc"])
+            raise click.BadParameter(f"{pair!r}: {where + ': ' if where else ''}{error['msg']}", param_hint="--option") from exc
+        options[key] = value
+    return options
 
 
-def read_questions(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def git_commit() -> str | None:
+    """The checkout's commit, `-dirty` when it has uncommitted changes (a prompt being tuned)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE,
+                               capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")) or None
 
 
-def enable_search_over_recorded_snippets(data_dir: Path) -> int:
-    """Index every recorded MOSS search snippet in `data_dir` and point Search at it."""
-    sys.path.insert(0, str(HERE))
-    from search import recorded_queries, sft_dir  # bench/search.py
-
-    from plugins.search.config import INDEX_FILENAME
-    from plugins.search.index import SearchIndex
-
-    texts = list(dict.fromkeys(s for q in recorded_queries(sft_dir()) for s in q.snippets))
-    with SearchIndex(data_dir / INDEX_FILENAME) as index:
-        index.add("recorded-snippets", "-", 0, texts)
-    os.environ["MOSS_AGENT_DATA"] = str(data_dir)
-    for name in ("MOSS_AGENT_SEARXNG_URL", "MOSS_AGENT_SEARCH"):
-        os.environ.pop(name, None)
-    return len(texts)
-
-
-def judge(question: dict, result) -> dict:
-    reply = result.reply
-    called = bool(result.calls)
-    clean = not any(leak in reply for leak in LEAKS)
-    row = {
-        "q": question["q"],
-        "kind": question["kind"],
-        "called": called,
-        "calls": [c.text for c in result.calls],
-        "results": [r.render_body().strip() for r in result.results],
-        "reply": reply,
-        "seconds": round(result.timings.total_s, 2),
-        "tokens": result.tokens.generated,
-        "warnings": [w.kind for w in result.warnings],
-    }
-    if question["kind"] == "tool":
-        row["right"] = clean and all(states_number(reply, n) for n in question["expect"])
-    elif question["kind"] == "search":
-        searched = any(c.tool == "Search" for c in result.calls)
-        row["right"] = clean and searched and any(t in reply for t in question["expect_text"])
-    else:
-        expected = question.get("expect_text")
-        row["right"] = clean and (not expected or any(t.lower() in reply.lower() for t in expected))
-    return row
-
-
-@click.command()
-@click.option("--backend", default="transformers", show_default=True)
-@click.option("--model", default=None)
-@click.option("--base-url", default=None)
-@click.option("--limit", type=int, default=None, help="Only the first N questions of each kind.")
-@click.option("--kinds", default=None, help="Only these kinds, e.g. search or tool,chat.")
-@click.option("--search", is_flag=True, help="Enable Search over the recorded snippets and add the search questions.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None, help="Write every row here.")
-def main(
-    backend: str, model: str | None, base_url: str | None, limit: int | None, kinds: str | None, search: bool, json_out: str | None
-) -> None:
+@click.command(help=__doc__, context_settings={"max_content_width": 100})
+@click.option("--backend", type=click.Choice(["transformers", "llamacpp", "http"]), default="transformers", show_default=True)
+@click.option("--model", default=None, help="A GGUF file or model directory (default: the embedded model).")
+@click.option("--base-url", default=None, help="The server of the http backend.")
+@click.option("--split", type=click.Choice(["tune", "report", "all"]), default="report", show_default=True,
+              help="Tune prompts on `tune`; report `report`.")
+@click.option("--kinds", default=None, help=f"Only these kinds, comma-separated: {', '.join(KINDS)}.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N questions of each kind.")
+@click.option("--plain", is_flag=True, help="The model alone in its own chat template: no tools, no MOSS format.")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="A keyword argument of Agent(...), repeatable; VALUE is JSON (true, 3, {...}) or a string.")
+@click.option("--tag", default=None, help="A name for this run (shown by --compare).")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every row here (rewritten after each question).")
+@click.option("--compare", is_flag=True, help="Print the saved runs RUNS (--json files) side by side instead of running.")
+@click.argument("runs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def main(backend: str, model: str | None, base_url: str | None, split: str, kinds: str | None, limit: int | None,
+         plain: bool, options: tuple[str, ...], tag: str | None, json_out: Path | None,
+         compare: bool, runs: tuple[Path, ...]) -> None:
+    if compare != bool(runs):
+        raise click.UsageError("--compare takes the saved runs: --compare A.json B.json")
+    if compare:
+        try:
+            click.echo(compare_runs(list(runs)))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        return
+    try:
+        questions = select(load_devset(), split=split, kinds=kinds.split(",") if kinds else None, limit=limit)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--kinds") from exc
+    if plain and options:
+        raise click.BadParameter("--option configures the agent; --plain runs the model without it", param_hint="--option")
+    chosen = agent_options(options)
     from agent import Agent
+    from devset.corpus import search_over_corpus
 
-    questions = read_questions(QUESTIONS)
-    if search:
-        questions += read_questions(SEARCH_QUESTIONS)
-        enable_search_over_recorded_snippets(Path(tempfile.mkdtemp(prefix="moss-accuracy-")))
-    if kinds:
-        questions = [q for q in questions if q["kind"] in kinds.split(",")]
-    if limit:
-        questions = [q for kind in ("tool", "chat", "search") for q in [x for x in questions if x["kind"] == kind][:limit]]
-    options = {"base_url": base_url} if base_url else {}
-    rows = []
-    started = time.monotonic()
-    with Agent(model, backend=backend, progress=True, backend_options=options) as agent:
-        for i, question in enumerate(questions, 1):
-            row = judge(question, agent.run(question["q"]))
-            rows.append(row)
-            mark = "ok " if row["right"] else "BAD"
-            print(f"[{i:2}/{len(questions)}] {mark} {row['kind']:4} called={row['called']!s:5} "
-                  f"{row['seconds']:5.1f}s {question['q'][:50]!r} -> {row['calls']} {row['reply'][:80]!r}",
-                  file=sys.stderr, flush=True)
-    tool = [r for r in rows if r["kind"] == "tool"]
-    chat = [r for r in rows if r["kind"] == "chat"]
-    searched = [r for r in rows if r["kind"] == "search"]
-
-    def pct(n: int, d: int) -> str:
-        return f"{n}/{d} = {100 * n / d:.0f}%" if d else "n/a"
-
-    print(f"model: {agent.model_name}  backend: {backend}  questions: {len(rows)}  "
-          f"wall: {time.monotonic() - started:.0f} s")
-    print(f"tool questions: tool called {pct(sum(r['called'] for r in tool), len(tool))}, "
-          f"answer right {pct(sum(r['right'] for r in tool), len(tool))}")
-    print(f"chat questions: no tool call {pct(sum(not r['called'] for r in chat), len(chat))}, "
-          f"reply acceptable {pct(sum(r['right'] for r in chat), len(chat))}")
-    if searched:
-        print(f"search questions: Search called "
-              f"{pct(sum(any(c.startswith('Search(') for c in r['calls']) for r in searched), len(searched))}, "
-              f"answer right {pct(sum(r['right'] for r in searched), len(searched))}")
-    if json_out:
-        Path(json_out).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    meta: dict[str, Any] = {
+        "tag": tag, "backend": backend, "plain": plain, "split": split, "kinds": kinds, "limit": limit,
+        "options": {k: json.loads(json.dumps(v, default=lambda o: o.model_dump() if hasattr(o, "model_dump") else str(o)))
+                    for k, v in chosen.items()},
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+    }
+    backend_options = {"base_url": base_url} if base_url else {}
+    with search_over_corpus(), Agent(model, backend=backend, progress=True, backend_options=backend_options, **chosen) as agent:
+        if plain:
+            answer = plain_answerer(agent.backend)
+        else:
+            offered = {t.name for t in agent.tools}
+            skipped = sorted({q.kind for q in questions if q.needs_search} if "Search" not in offered else set())
+            if skipped:
+                click.echo(f"Search is not enabled: skipping {', '.join(skipped)}", err=True)
+                questions = [q for q in questions if q.kind not in skipped]
+            meta["tools"] = sorted(offered)
+            meta["warmup_s"] = round(warm_up(agent), 2)
+            answer = agent_answerer(agent)
+        meta["model"] = agent.model_name
+        meta["questions"] = len(questions)
+        rows = run_questions(questions, answer, meta=meta, json_out=json_out)
+    mode = "plain model" if plain else "agent"
+    click.echo(f"{mode}: {meta['model']}  backend: {backend}  split: {split}  questions: {len(rows)}"
+               + (f"  tag: {tag}" if tag else "") + (f"  options: {json.dumps(meta['options'])}" if chosen else ""))
+    if rows:
+        click.echo(table(rows))
+        click.echo(totals(rows, backend))
 
 
 if __name__ == "__main__":
