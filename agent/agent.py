@@ -41,8 +41,8 @@ class Agent:
         tools: Sequence[str] | None = None,
         *,
         backend: str = "transformers",
-        limits: TurnLimits | dict[str, Any] | None = None,
-        policy: TurnPolicy | dict[str, Any] | None = None,
+        limits: TurnLimits | None = None,
+        policy: TurnPolicy | None = None,
         tool_limits: Limits | None = None,
         few_shot: bool | None = None,
         framing: str | None = None,
@@ -51,8 +51,9 @@ class Agent:
         progress: bool = False,
         backend_options: dict[str, Any] | None = None,
     ) -> None:
-        self.limits = TurnLimits.model_validate(limits or {})
-        self._policy = TurnPolicy.model_validate(policy or {})
+        # A dict of their fields is taken too (from configuration files and the bench).
+        self.limits = TurnLimits.model_validate(limits or {}) if not isinstance(limits, TurnLimits) else limits
+        self._policy = TurnPolicy.model_validate(policy or {}) if not isinstance(policy, TurnPolicy) else policy
         self.registry = registry or Registry.discover()
         if tools is not None:
             _enable_only(self.registry, tools)
