@@ -89,6 +89,13 @@ def big(kilobytes: int) -> str:
 
 
 @server.tool()
+def hog(megabytes: int) -> str:
+    """Allocate this many megabytes (fails under a smaller memory limit)."""
+    block = bytearray(megabytes << 20)
+    return f"allocated {len(block) >> 20} MB"
+
+
+@server.tool()
 def crash() -> str:
     """Kill the server process without an answer."""
     sys.stderr.write("crashing on purpose\n")

@@ -166,10 +166,15 @@ class Connection:
     async def _run(self, generation: int, ready: anyio.Event) -> None:
         scope = anyio.CancelScope(deadline=anyio.current_time() + self.config.startup_timeout)
         self._scope = scope
+        if self.state == CLOSED:
+            scope.cancel()
         error: BaseException | None = None
+        errlog: Any = None
         try:
             with scope:
-                async with self._open() as client:
+                client, errlog = self._open()
+                async with client:
+                    _close(errlog)  # the server has its own copy now
                     listing = await _list_tools(client)
                     if self.listing is None:
                         self.listing = listing
@@ -180,13 +185,16 @@ class Connection:
         except Exception as exc:  # noqa: BLE001 -- every way a server fails becomes a reason
             error = exc
         finally:
+            _close(errlog)
             if generation == self._generation:
                 self._client = None
                 self._ended(error, timed_out=scope.cancelled_caught and not ready.is_set(),
                             was_ready=ready.is_set())
             ready.set()
 
-    def _open(self) -> Client:
+    def _open(self) -> tuple[Client, Any]:
+        """The SDK client for this server, and the stderr pipe's write end (stdio) to close."""
+        errlog = None
         if isinstance(self.config, HttpServer):
             import httpx2
 
@@ -199,8 +207,9 @@ class Connection:
             )
             params = StdioServerParameters(command=command, args=args, env=self.config.env or None,
                                            cwd=self.config.cwd)
-            transport = stdio_client(params, errlog=self._stderr.open())
-        return Client(transport, message_handler=self._on_message, client_info=_CLIENT_INFO)
+            errlog = self._stderr.open()
+            transport = stdio_client(params, errlog=errlog)
+        return Client(transport, message_handler=self._on_message, client_info=_CLIENT_INFO), errlog
 
     def _ended(self, error: BaseException | None, *, timed_out: bool, was_ready: bool) -> None:
         """The connection task ended: at close, by failing to start, or by breaking."""
@@ -236,10 +245,10 @@ class Connection:
 
     async def close(self) -> None:
         self.state = CLOSED
-        if self._scope is not None:
-            self._scope.cancel()
         with anyio.move_on_after(10):  # the SDK bounds its own shutdown; this bounds ours
             while self._tasks:
+                if self._scope is not None:
+                    self._scope.cancel()  # the newest connection's, even one just begun
                 await anyio.sleep(0.01)
         self._stderr.close()
 
@@ -293,6 +302,11 @@ class Connection:
                 f"({self.label}; \"timeout\" in its configuration sets the limit)",
             )
         return to_tool_result(tool, result, self.output_bytes)
+
+
+def _close(file: Any) -> None:
+    if file is not None and not file.closed:
+        file.close()
 
 
 async def _list_tools(client: Client) -> list[Any]:
