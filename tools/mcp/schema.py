@@ -39,6 +39,7 @@ class ArgumentMap:
         ordered += [n for n in required_names if n not in self.properties]
         self.required = len(ordered)
         self.names: list[str] = ordered + [n for n in self.properties if n not in required_names]
+        self._checked: Any = None  # the validator once built, False for a broken schema
 
     @property
     def signature(self) -> str:
@@ -57,15 +58,27 @@ class ArgumentMap:
         self._validate(arguments)
         return arguments
 
+    def _validator(self) -> Any:
+        """The schema's validator, built once (checking a schema costs milliseconds); None
+        when the server's schema is itself invalid, so the server judges the arguments."""
+        if self._checked is None:
+            import jsonschema
+
+            try:
+                validator_class = jsonschema.validators.validator_for(self.schema)
+                validator_class.check_schema(self.schema)
+                self._checked = validator_class(self.schema)
+            except jsonschema.SchemaError:
+                self._checked = False
+        return self._checked or None
+
     def _validate(self, arguments: dict[str, Any]) -> None:
         import jsonschema
 
-        try:
-            validator_class = jsonschema.validators.validator_for(self.schema)
-            validator_class.check_schema(self.schema)
-        except jsonschema.SchemaError:
-            return  # the server's schema is broken; let the server judge the arguments
-        error = jsonschema.exceptions.best_match(validator_class(self.schema).iter_errors(arguments))
+        validator = self._validator()
+        if validator is None:
+            return
+        error = jsonschema.exceptions.best_match(validator.iter_errors(arguments))
         if error is None:
             return
         field = next((p for p in error.absolute_path if isinstance(p, str)), None)
