@@ -98,7 +98,7 @@ def test_failures_answer_no_result_with_the_reason(
     registry: Registry, pool: SandboxPool, tool: str, args: tuple[str, ...], kind: ErrorKind, reason: str
 ) -> None:
     result = call(registry, pool, tool, *args)
-    assert result.render_body() == " No result."
+    assert not result.ok and result.render_body().startswith(" No result.")
     assert result.error is not None and result.error.kind is kind
     assert result.error.message.startswith(reason)
 
@@ -112,7 +112,8 @@ def test_the_server_stays_usable_after_timeouts_and_errors(registry: Registry, p
 def test_mcp_and_sandboxed_calls_of_one_segment_keep_their_order(registry: Registry, pool: SandboxPool) -> None:
     calls = [("add", ("1", "2")), ("Calculate", ("2^10",)), ("nosuch", ("x",)), ("echo", ("e",))]
     results = run_calls(registry, lambda: pool, calls)
-    assert [r.render_body() for r in results] == [" 3", " 1024", " No result.", " e"]
+    assert [r.render_body() for r in results if r.ok] == [" 3", " 1024", " e"]
+    assert [r.ok for r in results] == [True, True, False, True]
     assert results[2].error is not None and results[2].error.kind is ErrorKind.UNKNOWN_TOOL
 
 
@@ -173,10 +174,18 @@ def test_a_server_that_never_answers_fails_within_its_start_up_bound(tmp_path: P
             toolset.register(Registry())
 
 
-def test_streamable_http_server() -> None:
+def test_streamable_http_server(tmp_path: Path) -> None:
     registry = Registry()
     with http_test_server() as url:
         entry = {"url": url, "headers": {"X-Test": "yes"}, "timeout": 2}
+        path = tmp_path / "mcp.json"
+        path.write_text(json.dumps({"mcpServers": {"web": entry}}))
+        called = subprocess.run(
+            [sys.executable, "-m", "agent", "call", 'add("1", "2"), slow("30")', "--mcp-config", str(path)],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert called.stdout.startswith('add("1", "2") => 3\nslow("30") => No result.')
+        assert 'slow("30"): timeout: slow did not answer within 2 s' in called.stderr
         with McpToolset(config(web=entry)) as toolset:
             toolset.register(registry)
             assert registry.entry("forecast").source == "mcp:web"
@@ -233,7 +242,7 @@ def test_moss_agent_call_and_tools_list(tmp_path: Path) -> None:
     with ThreadPoolExecutor(2) as both:
         called, listed = both.map(lambda a: run(*a), [("call", 'add("2", "3"), Calculate("2^10"), slow("30")'),
                                                        ("tools", "list")])
-    assert called.stdout == 'add("2", "3") => 5\nCalculate("2^10") => 1024\nslow("30") => No result.\n'
+    assert called.stdout.startswith('add("2", "3") => 5\nCalculate("2^10") => 1024\nslow("30") => No result.')
     assert 'slow("30"): timeout: slow did not answer within 2 s' in called.stderr
     assert called.returncode == 1
     rows = {line.split()[0]: line.split() for line in listed.stdout.splitlines() if line.strip()}
@@ -242,9 +251,15 @@ def test_moss_agent_call_and_tools_list(tmp_path: Path) -> None:
     assert "test_Calculate" in rows and listed.returncode == 0
 
 
-def test_warnings_from_a_quiet_configuration_are_none() -> None:
+def test_tool_lists_are_kept_for_the_process_and_servers_start_on_the_first_call() -> None:
+    entry = stdio_entry(timeout=3)  # an entry no other test uses
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with McpToolset(config(test=stdio_entry())) as toolset:
-            assert len(toolset.register(Registry())) > 10
-            assert toolset.ready
+        warnings.simplefilter("error")  # a well-behaved server causes no warning
+        with McpToolset(config(test=entry)) as first:
+            assert len(first.register(Registry())) > 10 and first.ready
+    registry = Registry()
+    with McpToolset(config(test=entry)) as second:
+        assert len(second.register(registry)) > 10
+        assert not second.ready  # listed from the first toolset's tools: nothing started yet
+        assert call(registry, None, "add", "1", "2").render_body() == " 3"  # type: ignore[arg-type]
+        assert second.ready

@@ -3,8 +3,9 @@
 `McpToolset(config)` owns the servers of one configuration. Nothing starts when it is built;
 the first `register(registry)` (an Agent does it when a turn first needs the tool list) starts
 every server at once and waits for all of them, each within its own start-up bound, and keeps
-the tool lists it got for the life of the process. `close()` stops them; a later call starts
-them again.
+the tool lists it got for the life of the process (a later toolset with the same servers
+registers from them and starts its servers at its first call). `close()` stops them; a later
+call starts them again.
 
 How MCP calls run under the sandbox's limits. They are I/O with another process, not Python
 code, so they do not take a sandbox worker: a worker would sit idle waiting on a pipe, and the
@@ -39,6 +40,16 @@ from tools.result import ErrorKind, ToolResult
 from tools.sandbox import Limits
 
 _GRACE_S = 15.0
+
+# Tool lists by server entry, kept for the life of the process: another toolset with the same
+# servers (a second Agent) registers their tools without starting anything, and its servers
+# start at its first call instead. Only successful listings are kept.
+_LISTINGS: dict[str, list[Any]] = {}
+_LISTINGS_LOCK = threading.Lock()
+
+
+def _listing_key(name: str, entry: StdioServer | HttpServer) -> str:
+    return name + "\0" + entry.model_dump_json()
 
 
 class ServerStatus(BaseModel):
@@ -99,6 +110,9 @@ class McpToolset:
             for name, connection in self._connections.items():
                 if connection.listing is not None:
                     self._listings.setdefault(name, connection.listing)
+                    with _LISTINGS_LOCK:
+                        key = _listing_key(name, self.config.servers[name])
+                        _LISTINGS.setdefault(key, connection.listing)
 
     async def _start_all(self) -> None:
         await asyncio.gather(*(c.start() for c in self._connections.values()))
@@ -135,7 +149,8 @@ class McpToolset:
     # --- tools ----------------------------------------------------------------------------
 
     def register(self, registry: Registry, *, enabled: bool = True) -> list[McpTool]:
-        """Start the servers if needed and add their tools to `registry` (once per registry).
+        """Add the servers' tools to `registry` (once per registry), starting the servers
+        unless this process has listed them all before.
 
         A name already taken (a built-in, another server's tool) gets the server's name as a
         prefix. A server that could not start is reported once as an McpWarning with its
@@ -144,7 +159,14 @@ class McpToolset:
         with self._lock:
             if id(registry) in self._registered:
                 return self._registered[id(registry)]
-            self.start()
+            with _LISTINGS_LOCK:
+                known = {name: _LISTINGS.get(_listing_key(name, entry))
+                         for name, entry in self.config.enabled.items()}
+            if all(listing is not None for listing in known.values()):
+                for name, listing in known.items():  # listed earlier in this process
+                    self._listings.setdefault(name, listing)  # type: ignore[arg-type]
+            else:
+                self.start()
             added: list[McpTool] = []
             for server in self.config.enabled:
                 for remote in self._listings.get(server, []):
