@@ -12,7 +12,7 @@ import os
 import threading
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.backends.base import Backend
 from agent.errors import ConfigurationError
@@ -23,6 +23,9 @@ from agent.loop import TurnLimits, TurnLoop
 from agent.prompt import ToolInfo, build_prefix, capabilities
 from tools import Limits, Registry, SandboxPool, ToolResult, ToolUnavailableWarning
 from tools.mcp import McpConfig, McpConfigError
+
+if TYPE_CHECKING:
+    from tools.mcp import McpToolset
 
 
 class Agent:
@@ -247,7 +250,9 @@ class Session:
         self.turns.clear()
 
 
-def _mcp_toolset(config: Any, limits: Limits | None) -> Any:
+def _mcp_toolset(
+    config: str | os.PathLike[str] | Mapping[str, Any] | McpConfig | bool | None, limits: Limits | None
+) -> McpToolset | None:
     """The MCP toolset for `Agent(mcp_config=...)`, or None; nothing starts yet."""
     from tools.mcp import resolve
 

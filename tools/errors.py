@@ -49,5 +49,5 @@ class McpConfigError(ToolsError):
 
 
 class McpWarning(UserWarning):
-    """An MCP server misbehaved without breaking anything else (text on stdout that is not
-    MCP, a tool name it had to rename); the message names the server."""
+    """An MCP server misbehaved or could not start; the message names it and says why. The
+    other servers' tools (and every other tool) keep working."""

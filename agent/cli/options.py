@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from agent.backends import BACKENDS
+
+if TYPE_CHECKING:
+    from tools import Limits, Registry
+    from tools.mcp import McpToolset
 
 
 # MCP servers whose tools join the built-in ones (ask, chat, call, tools list).
@@ -89,11 +93,11 @@ def open_store(db: str | None, no_log: bool = False):
     return Store.open(db)
 
 
-def open_mcp(mcp_config: str | None, registry: Any, limits: Any = None) -> Any:
+def open_mcp(mcp_config: str | None, registry: Registry, limits: Limits | None = None) -> McpToolset | None:
     """The MCP toolset that --mcp-config (or the environment, or the user's mcp.json) names,
     its servers started and its tools added to `registry`; None when there is none. A bad
     file is one `Error:` line naming it."""
-    from tools.mcp import McpConfigError, McpToolset, find_config
+    from tools.mcp import McpConfigError, find_config
 
     try:
         config = find_config(mcp_config)
@@ -101,6 +105,8 @@ def open_mcp(mcp_config: str | None, registry: Any, limits: Any = None) -> Any:
         raise click.ClickException(str(exc)) from None
     if config is None or not config.enabled:
         return None
+    from tools.mcp import McpToolset  # the SDK's imports (half a second) only when needed
+
     toolset = McpToolset(config, limits)
     toolset.register(registry)
     return toolset
