@@ -14,6 +14,7 @@ tail of what the server wrote on stderr, which is usually the only place a serve
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import os
@@ -64,8 +65,6 @@ class StderrTail:
         self._fd = read_fd
         self._data.clear()
         try:
-            import asyncio
-
             asyncio.get_running_loop().add_reader(read_fd, self.drain)
         except RuntimeError:  # no loop: drained on demand only
             pass
@@ -101,8 +100,6 @@ class StderrTail:
             return
         fd, self._fd = self._fd, None
         try:
-            import asyncio
-
             asyncio.get_running_loop().remove_reader(fd)
         except (RuntimeError, ValueError):
             pass
@@ -152,8 +149,6 @@ class Connection:
 
     def _begin(self) -> anyio.Event:
         """Launch a connection task (a new generation); its event is set when it settles."""
-        import asyncio
-
         self._generation += 1
         self.state, self.reason = STARTING, None
         self._ready = ready = anyio.Event()
