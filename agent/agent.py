@@ -8,10 +8,11 @@ questions reuse the cached meta instruction and examples; a session resumes its 
 
 from __future__ import annotations
 
+import os
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from agent.backends.base import Backend
 from agent.errors import ConfigurationError
@@ -22,6 +23,10 @@ from agent.loop import TurnLoop
 from agent.policy import TurnLimits, TurnPolicy
 from agent.prompt import ToolInfo, build_prefix, capabilities
 from tools import Limits, Registry, SandboxPool, ToolResult, ToolUnavailableWarning
+from tools.mcp import McpConfig, McpConfigError
+
+if TYPE_CHECKING:
+    from tools.mcp import McpToolset
 
 
 class Agent:
@@ -33,6 +38,9 @@ class Agent:
     that is available). `limits` bounds a turn (`TurnLimits`), `policy` picks the answer
     techniques (`TurnPolicy`: more rounds, retry, voting, constrained Commands); either may be
     a dict of their fields. Model and sandbox start on first use, so constructing is cheap.
+    `mcp_config` adds MCP servers' tools: a `mcp.json` path, a `{"mcpServers": ...}` dict or
+    an `McpConfig`; None reads `MOSS_AGENT_MCP_CONFIG` or the user's `mcp.json`, False none.
+    The servers start when a turn first needs the tool list and stop with the agent.
     """
 
     def __init__(
@@ -50,12 +58,17 @@ class Agent:
         workers: int = 2,
         progress: bool = False,
         backend_options: dict[str, Any] | None = None,
+        mcp_config: str | os.PathLike[str] | Mapping[str, Any] | McpConfig | bool | None = None,
     ) -> None:
         # A dict of their fields is taken too (from configuration files and the bench).
         self.limits = TurnLimits.model_validate(limits or {}) if not isinstance(limits, TurnLimits) else limits
         self._policy = TurnPolicy.model_validate(policy or {}) if not isinstance(policy, TurnPolicy) else policy
         self.registry = registry or Registry.discover()
+        self._mcp = _mcp_toolset(mcp_config, tool_limits)
+        self._mcp_enabled = tools is None  # MCP tools join the enabled set unless tools= names it
         if tools is not None:
+            if self._mcp is not None and any(name not in self.registry for name in tools):
+                self._mcp.register(self.registry, enabled=False)  # tools= names an MCP tool
             _enable_only(self.registry, tools)
         self._model = model
         self._backend_kind = backend
@@ -92,6 +105,8 @@ class Agent:
     def tools(self) -> list[ToolInfo]:
         """The tools the model is told about: enabled and able to answer now (Search, for
         one, is off until it has an index or a server)."""
+        if self._mcp is not None:  # starts the MCP servers, once
+            self._mcp.register(self.registry, enabled=self._mcp_enabled)
         return [
             ToolInfo(name=e.tool.name, capability=e.tool.capability, signature=e.tool.signature)
             for e in self.registry.entries()
@@ -138,6 +153,8 @@ class Agent:
     def set_tools(self, names: Sequence[str]) -> None:
         """Enable exactly these tools from now on (the next turn's prompt says so)."""
         with self._lock:
+            if self._mcp is not None:
+                self._mcp.register(self.registry, enabled=self._mcp_enabled)
             _enable_only(self.registry, names)
             self._prefix = None
 
@@ -151,7 +168,12 @@ class Agent:
             return self._pool
 
     def _run_calls(self, calls: list[Call]) -> list[ToolResult]:
-        return self._ensure_pool().run_many([(c.tool, c.args) for c in calls])
+        pairs = [(c.tool, c.args) for c in calls]
+        if self._mcp is not None:
+            from tools.mcp import run_calls
+
+            return run_calls(self.registry, self._ensure_pool, pairs)
+        return self._ensure_pool().run_many(pairs)
 
     def close(self) -> None:
         """Stop the sandbox workers and let the model go; the agent can start them again."""
@@ -159,6 +181,8 @@ class Agent:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
+            if self._mcp is not None:
+                self._mcp.close()
             close = getattr(self._backend, "close", None)
             if close is not None and not isinstance(self._model, Backend):
                 close()
@@ -244,6 +268,23 @@ class Session:
 
     def reset(self) -> None:
         self.turns.clear()
+
+
+def _mcp_toolset(
+    config: str | os.PathLike[str] | Mapping[str, Any] | McpConfig | bool | None, limits: Limits | None
+) -> McpToolset | None:
+    """The MCP toolset for `Agent(mcp_config=...)`, or None; nothing starts yet."""
+    from tools.mcp import resolve
+
+    try:
+        resolved = resolve(config)
+    except McpConfigError as exc:
+        raise ConfigurationError(str(exc)) from None
+    if resolved is None or not resolved.enabled:
+        return None
+    from tools.mcp import McpToolset
+
+    return McpToolset(resolved, limits)
 
 
 def _enable_only(registry: Registry, names: Sequence[str]) -> None:

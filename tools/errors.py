@@ -39,3 +39,15 @@ class PluginWarning(UserWarning):
 
 class ToolUnavailableWarning(UserWarning):
     """A tool was asked for by name but cannot answer now, so the model is told it is disabled."""
+
+
+class McpConfigError(ToolsError):
+    """An MCP configuration file is missing, not JSON, or describes a server wrongly.
+
+    The message is one line that names the file (and the server entry) and says what to fix.
+    """
+
+
+class McpWarning(UserWarning):
+    """An MCP server misbehaved or could not start; the message names it and says why. The
+    other servers' tools (and every other tool) keep working."""

@@ -136,16 +136,7 @@ class Tool:
         model = self.args_model
         params = self._params
         required = sum(1 for p in params if p.default is inspect.Parameter.empty)
-        if not required <= len(args) <= len(params):
-            names = ", ".join(p.name for p in params)
-            if required == len(params):
-                wanted = f"{len(params)} argument{'s' if len(params) != 1 else ''}"
-            else:
-                wanted = f"{required} to {len(params)} arguments"
-            raise InvalidArguments(
-                f"{self.name} takes {wanted} ({names}), got {len(args)}; "
-                f"write it as {self.signature}"
-            )
+        check_arity(self.name, [p.name for p in params], required, len(args), self.signature)
         data = {p.name: value for p, value in zip(params, args)}
         try:
             validated = model.model_validate(data)
@@ -250,6 +241,19 @@ def tool(
         )
 
     return decorate
+
+
+def check_arity(tool: str, names: list[str], required: int, got: int, signature: str) -> None:
+    """Raise InvalidArguments unless `got` positional arguments fit; shared by every tool kind
+    (Python tools and MCP tools alike) so the model reads one wording."""
+    if required <= got <= len(names):
+        return
+    if required == len(names):
+        wanted = f"{len(names)} argument{'s' if len(names) != 1 else ''}"
+    else:
+        wanted = f"{required} to {len(names)} arguments"
+    listed = f" ({', '.join(names)})" if names else ""
+    raise InvalidArguments(f"{tool} takes {wanted}{listed}, got {got}; write it as {signature}")
 
 
 def coerce_result(name: str, output: object) -> ToolResult:

@@ -18,6 +18,7 @@ import sys
 
 import click
 
+from agent.cli.options import MCP_CONFIG_OPTION, open_mcp
 from agent.format import render_results
 from agent.parse import parse_commands
 from tools import Limits, Registry, SandboxError, SandboxPool
@@ -39,11 +40,13 @@ def results_text(entries: list) -> str:
 @click.option("--verbose", "-v", is_flag=True,
               help="Say on stderr which network isolation protects the tools, and parser repairs.")
 @click.option("--timeout", "wall_s", type=click.FloatRange(min=0.001), default=None,
-              help="Wall-clock seconds per call (default: 10).")
+              help="Wall-clock seconds per sandboxed call (default: 10; MCP tools keep their "
+              "configuration's timeout).")
 @click.option("--memory-mb", type=click.IntRange(min=16), default=None,
               help="Address space per worker in MiB (default: 1024).")
 @click.option("--isolation", type=click.Choice(_ISOLATION_CHOICES), default="auto", show_default=True,
               help="Network isolation for tools without network permission.")
+@MCP_CONFIG_OPTION
 def call(
     commands: str,
     as_json: bool,
@@ -51,11 +54,12 @@ def call(
     wall_s: float | None,
     memory_mb: int | None,
     isolation: str,
+    mcp_config: str | None,
 ) -> None:
     """Run COMMANDS, e.g. 'Calculate("2^10")' or 'Search("a"), Calculate("1+1")', in the sandbox.
 
-    Works for every registered tool, third-party plugins included. Exits 1 when a call has
-    no result.
+    Works for every registered tool, third-party plugins and MCP servers' tools included.
+    Exits 1 when a call has no result.
     """
     registry = Registry.discover()
     for warning in registry.warnings:
@@ -76,14 +80,30 @@ def call(
     if memory_mb is not None:
         overrides["memory_bytes"] = memory_mb << 20
     workers = max(1, min(len(parsed.calls), os.cpu_count() or 1))
-    try:
-        with SandboxPool(registry, workers=workers, limits=Limits(**overrides), isolation=isolation) as pool:
+    limits = Limits(**overrides)
+    pools: list[SandboxPool] = []
+
+    def pool() -> SandboxPool:  # started only if a call needs the sandbox
+        if not pools:
+            pools.append(SandboxPool(registry, workers=workers, limits=limits, isolation=isolation))
             if verbose:
-                click.echo(f"sandbox: network isolation: {describe_isolation(pool.network_isolation)}",
-                           err=True)
-            results = pool.run_many([(c.tool, c.args) for c in parsed.calls])
+                click.echo(f"sandbox: network isolation: "
+                           f"{describe_isolation(pools[0].network_isolation)}", err=True)
+        return pools[0]
+
+    toolset = None
+    try:
+        from tools.mcp import run_calls
+
+        toolset = open_mcp(mcp_config, registry, limits)
+        results = run_calls(registry, pool, [(c.tool, c.args) for c in parsed.calls])
     except (SandboxError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        for started in pools:
+            started.close()
+        if toolset is not None:
+            toolset.close()
 
     entries = list(zip(parsed.calls, results))
     if as_json:

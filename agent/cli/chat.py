@@ -55,6 +55,7 @@ def chat(resume: bool, cid: int | None, thoughts: bool, script: Path | None, db:
                 history = store.history(conversation_id)
                 recorded_tools = store.conversation(conversation_id).tools
                 if options.get("tools") is None and recorded_tools:
+                    agent.tools  # noqa: B018 -- registers MCP servers' tools, so theirs are found too
                     agent.set_tools([t for t in recorded_tools if t in agent.registry])
         with agent:
             _load(agent, console)

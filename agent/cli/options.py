@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from agent.backends import BACKENDS
+
+if TYPE_CHECKING:
+    from tools import Limits, Registry
+    from tools.mcp import McpToolset
+
+
+# MCP servers whose tools join the built-in ones (ask, chat, call, tools list).
+MCP_CONFIG_OPTION = click.option(
+    "--mcp-config", "mcp_config", default=None, metavar="FILE", type=click.Path(dir_okay=False),
+    help='MCP servers to use, as {"mcpServers": {...}} JSON (default: $MOSS_AGENT_MCP_CONFIG, '
+    "else mcp.json in the user config folder).")
 
 
 def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -28,6 +39,7 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Weights' dtype for the transformers backend (default: bfloat16, twice as fast on CPU)."),
         click.option("--max-tokens", type=click.IntRange(1), default=None,
                      help="Most tokens the reply may have."),
+        MCP_CONFIG_OPTION,
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -42,6 +54,7 @@ def agent_from_options(
     dtype: str | None,
     max_tokens: int | None,
     progress: bool = True,
+    mcp_config: str | None = None,
 ):
     """Build an `Agent` from the shared options; imports the heavy parts only now."""
     from agent.agent import Agent
@@ -54,7 +67,8 @@ def agent_from_options(
         options["dtype"] = dtype
     limits = TurnLimits(reply_tokens=max_tokens) if max_tokens else None
     names = [t.strip() for t in tools.split(",") if t.strip()] if tools is not None else None
-    return Agent(model, names, backend=backend, limits=limits, progress=progress, backend_options=options)
+    return Agent(model, names, backend=backend, limits=limits, progress=progress, backend_options=options,
+                 mcp_config=mcp_config)
 
 
 def log_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,3 +91,22 @@ def open_store(db: str | None, no_log: bool = False):
     from agent.store import Store
 
     return Store.open(db)
+
+
+def open_mcp(mcp_config: str | None, registry: Registry, limits: Limits | None = None) -> McpToolset | None:
+    """The MCP toolset that --mcp-config (or the environment, or the user's mcp.json) names,
+    its servers started and its tools added to `registry`; None when there is none. A bad
+    file is one `Error:` line naming it."""
+    from tools.mcp import McpConfigError, find_config
+
+    try:
+        config = find_config(mcp_config)
+    except McpConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if config is None or not config.enabled:
+        return None
+    from tools.mcp import McpToolset  # the SDK's imports (half a second) only when needed
+
+    toolset = McpToolset(config, limits)
+    toolset.register(registry)
+    return toolset

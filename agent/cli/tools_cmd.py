@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import click
 
+from agent.cli.options import MCP_CONFIG_OPTION, open_mcp
 from tools import Registry
 from tools.sandbox import describe_isolation
 from tools.sandbox.isolation import probe
@@ -18,16 +20,31 @@ def tools() -> None:
 
 @tools.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the tools as JSON.")
-def list_tools(as_json: bool) -> None:
+@MCP_CONFIG_OPTION
+def list_tools(as_json: bool, mcp_config: str | None) -> None:
     """Name, capability, signature, source distribution and state of every tool.
 
-    The last line says which network isolation keeps the offline tools off the network here.
+    MCP servers' tools show SOURCE mcp:SERVER (their servers are started to list them); a
+    server that cannot start is named with the reason. The last line says which network
+    isolation keeps the offline tools off the network here.
     """
     registry = Registry.discover()
-    try:
+    try:  # probe forks: do it before the MCP client's thread exists
         mechanism = probe()
     except (OSError, ValueError) as exc:
         mechanism = f"unavailable ({exc})"
+    with warnings.catch_warnings():  # a failed server is reported below, in the listing
+        warnings.simplefilter("ignore")
+        toolset = open_mcp(mcp_config, registry)
+    try:
+        _list(registry, toolset, mechanism, as_json)
+    finally:
+        if toolset is not None:
+            toolset.close()
+
+
+def _list(registry: Registry, toolset: object, mechanism: str, as_json: bool) -> None:
+    servers = toolset.statuses() if toolset is not None else []  # type: ignore[attr-defined]
     rows = [
         {
             "name": e.tool.name,
@@ -45,6 +62,7 @@ def list_tools(as_json: bool) -> None:
         payload = {
             "tools": rows,
             "network_isolation": mechanism,
+            "mcp_servers": [s.model_dump() for s in servers],
             "warnings": [w.model_dump() for w in registry.warnings],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -64,6 +82,11 @@ def list_tools(as_json: bool) -> None:
     for r in rows:
         if r["enabled"] and r["unavailable_reason"]:
             click.echo(f"{r['name']} is not offered to the model: {r['unavailable_reason']}")
+    for server in servers:
+        if server.state == "unavailable" and not server.tools:
+            click.echo(f"MCP server {server.name!r} is unavailable: {server.reason}")
+        if server.note:
+            click.echo(f"MCP server {server.name!r} {server.note}")
     click.echo(f"\nNetwork isolation: {describe_isolation(mechanism)}")
     for warning in registry.warnings:
         click.echo(f"warning: {warning.message}", err=True)
