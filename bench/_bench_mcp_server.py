@@ -1,4 +1,4 @@
-"""A minimal MCP stdio server for bench/mcp.py: one trivial tool, written with the `mcp` SDK."""
+"""A minimal MCP stdio server for bench/mcp_calls.py: one trivial tool, written with the `mcp` SDK."""
 
 from mcp.server import MCPServer
 

@@ -126,9 +126,9 @@ def test_http_with_fifty_concurrent_calls(tmp_path: Path, no_search: dict[str, s
 def test_arguments_map_onto_the_positional_call() -> None:
     solve = Registry.discover().get("Solve")
     assert positional(solve, {"equation": "2x=4"}) == ["2x=4"]
-    assert positional(solve, {"equation": "2x=4", "variable": "x"}) == ["2x=4", "x"]
+    assert positional(solve, {"equation": "2x=4", "arg2": "x"}) == ["2x=4", "x"]  # a second argument: more equations or the variable
     with pytest.raises(ValueError, match="Solve: 1st argument \\(equation\\): Field required"):
-        positional(solve, {"variable": "x"})
+        positional(solve, {"arg2": "x"})
     with pytest.raises(ValueError, match="Extra inputs are not permitted"):
         positional(solve, {"equation": "x=1", "colour": "red"})
 

@@ -1,6 +1,6 @@
 """MCP call latency, both ways, next to the sandbox's.
 
-    .venv/bin/python bench/mcp.py [--calls 300]
+    .venv/bin/python bench/mcp_calls.py [--calls 300]
 
 Prints p50/p95 of one trivial call
   - to MCP stdio servers through the client (`McpToolset` + `run_calls`, as the agent calls):
