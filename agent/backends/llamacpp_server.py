@@ -50,7 +50,10 @@ def local_server(
     port = free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
                "--port", str(port), "--n_threads", str(threads), "--n_ctx", str(n_ctx),
-               "--logits_all", "false"]
+               "--logits_all", "false",
+               # By default a new request cuts the stream in flight short (a `[DONE]` with no
+               # finish_reason); concurrent turns wait for the one running instead.
+               "--interrupt_requests", "false"]
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(log.open("wb")) if log else subprocess.DEVNULL
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)

@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "tools": "agent.cli.tools_cmd:tools",
     "replay": "agent.cli.replay:replay",
     "index": "agent.cli.index:index",
+    "serve": "agent.cli.serve:serve",
 }
 
 
