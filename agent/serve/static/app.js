@@ -196,6 +196,7 @@ async function ask(question) {
       if (chunk.moss) onMoss(turn, chunk.moss);
       const delta = chunk.choices && chunk.choices[0] && chunk.choices[0].delta;
       if (delta && delta.content) {
+        if (!replyBox(turn).textContent) status("answering ...");
         replyBox(turn).textContent += delta.content;
         turn.scrollIntoView({ block: "end" });
       }
