@@ -20,18 +20,15 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-
-import httpx
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from agent.backends.assets import cache_dir  # noqa: E402
-from agent.backends.llamacpp_server import free_port  # noqa: E402
+from agent.backends.llamacpp_server import free_port, server_process  # noqa: E402
 
 
 def build_dir() -> Path:
@@ -79,28 +76,9 @@ def running(binary: Path, model: Path, *, alias: str, slots: int, threads: int, 
     command = [str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port), "--alias", alias,
                "--parallel", str(slots), "--ctx-size", str(ctx_per_slot * slots), "--threads", str(threads),
                "--cont-batching"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        give_up = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"llama-server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/health", timeout=1.0).status_code == 200:
-                    break
-            if time.monotonic() > give_up:
-                raise SystemExit(f"llama-server did not become ready in {timeout:g} s (see {log})")
-            time.sleep(0.25)
+    with server_process(command, url + "/health", name="llama-server", log=log, timeout=timeout):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def main() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from agent.backends.llamacpp_server import free_port
+from agent.backends.llamacpp_server import free_port, server_process
 
 TOOL_TURN = [" The user asks for a power of two; I use the calculator.<eot>", ' Calculate("2^10")<eoc>',
              " 2 to the 10th is 1024.<eom>"]
@@ -27,19 +26,15 @@ def write_script(path: Path, outputs: Sequence[str], seconds_per_piece: float = 
     return path
 
 
-def wait_healthy(url: str, proc: subprocess.Popen[bytes] | None = None, timeout: float = 120.0,
-                 log: Path | None = None) -> None:
+def wait_healthy(url: str, timeout: float = 30.0) -> None:
     give_up = time.monotonic() + timeout
     while True:
-        if proc is not None and proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-            raise RuntimeError(f"moss-agent serve exited with {proc.returncode}:\n{tail}")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(url + "/healthz", timeout=1.0).status_code == 200:
                 return
         if time.monotonic() > give_up:
-            raise RuntimeError(f"moss-agent serve did not answer on {url} within {timeout:g} s")
-        time.sleep(0.1)
+            raise RuntimeError(f"the server did not answer on {url} within {timeout:g} s")
+        time.sleep(0.05)
 
 
 @contextlib.contextmanager
@@ -50,19 +45,10 @@ def serve_process(args: Sequence[str], *, log: Path, env: dict[str, str] | None 
     command = [sys.executable, "-m", "agent", "serve", *args, "--port", str(port)]
     # A key in the caller's environment would change what the server demands: only `env` sets one.
     environment = {k: v for k, v in os.environ.items() if k != "MOSS_AGENT_SERVE_KEY"} | (env or {})
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc, timeout, log)
+    with server_process(command, url + "/healthz", name="moss-agent serve", log=log, timeout=timeout,
+                        env=environment):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ with queue positions, 503 beyond --max-queue, and clients that go away."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Iterator
@@ -119,11 +120,17 @@ def _chunks(response: httpx.Response) -> Iterator[dict]:
             yield json.loads(line[6:])
 
 
-def _until_content(chunks: Iterator[dict]) -> None:
-    for chunk in chunks:
-        if chunk.get("choices") and chunk["choices"][0]["delta"].get("content"):
-            return
-    raise AssertionError("the stream ended before any reply text")
+@contextlib.contextmanager
+def _replying(client: httpx.Client, question: str) -> Iterator[None]:
+    """A streamed turn that has started its reply; leaving the block disconnects its client."""
+    with client.stream("POST", "/v1/chat/completions", json=_request(question)) as response:
+        chunks = _chunks(response)  # kept open: a dropped iterator closes the response
+        for chunk in chunks:
+            if chunk.get("choices") and chunk["choices"][0]["delta"].get("content"):
+                break
+        else:
+            raise AssertionError("the stream ended before any reply text")
+        yield
 
 
 def _wait_for(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
@@ -136,9 +143,7 @@ def _wait_for(condition, timeout: float = 30.0) -> None:  # type: ignore[no-unty
 def test_a_waiting_client_sees_its_position_and_one_too_many_gets_503(served: tuple[str, Store]) -> None:
     url, store = served
     with httpx.Client(base_url=url, timeout=60) as client:
-        with client.stream("POST", "/v1/chat/completions", json=_request("long one")) as first:
-            first_events = _chunks(first)  # kept: a dropped iterator closes the response
-            _until_content(first_events)
+        with _replying(client, "long one"):
             with client.stream("POST", "/v1/chat/completions", json=_request("second")) as second:
                 events = _chunks(second)
                 assert next(events)["moss"] == {"type": "queued", "position": 1}
@@ -156,9 +161,7 @@ def test_a_client_that_disconnects_cancels_its_turn_and_the_next_one_runs(served
     url, store = served
     with httpx.Client(base_url=url, timeout=60) as client:
         second_chunks: list[dict] = []
-        with client.stream("POST", "/v1/chat/completions", json=_request("long one")) as first:
-            first_events = _chunks(first)  # kept: a dropped iterator closes the response
-            _until_content(first_events)
+        with _replying(client, "long one"):
             second_stream = client.stream("POST", "/v1/chat/completions", json=_request("second"))
             second = second_stream.__enter__()
             events = _chunks(second)
@@ -177,9 +180,7 @@ def test_a_client_that_disconnects_cancels_its_turn_and_the_next_one_runs(served
 def test_a_client_that_gives_up_waiting_leaves_the_queue(served: tuple[str, Store]) -> None:
     url, store = served
     with httpx.Client(base_url=url, timeout=60) as client:
-        with client.stream("POST", "/v1/chat/completions", json=_request("long one")) as first:
-            first_events = _chunks(first)  # kept: a dropped iterator closes the response
-            _until_content(first_events)
+        with _replying(client, "long one"):
             with pytest.raises(httpx.ReadTimeout):
                 client.post("/v1/chat/completions", json=_request("impatient", stream=False), timeout=0.5)
             _wait_for(lambda: client.get("/healthz").json()["waiting"] == 0)
@@ -190,3 +191,14 @@ def test_a_client_that_gives_up_waiting_leaves_the_queue(served: tuple[str, Stor
 
 def _idle(url: str) -> bool:
     return httpx.get(url + "/healthz").json()["running"] == 0
+
+
+def test_a_client_that_stops_waiting_for_a_running_answer_cancels_it(served: tuple[str, Store]) -> None:
+    url, store = served
+    with httpx.Client(base_url=url, timeout=60) as client:
+        with pytest.raises(httpx.ReadTimeout):  # not streamed: the client gives up mid-reply
+            client.post("/v1/chat/completions", json=_request("long one", stream=False), timeout=1.5)
+        _wait_for(lambda: [t.status for t in store.turns()] == ["cancelled"])
+        _wait_for(lambda: _idle(url))
+        answer = client.post("/v1/chat/completions", json=_request("next", stream=False))
+    assert answer.json()["choices"][0]["message"]["content"] == "Hello! How can I help you today?"
