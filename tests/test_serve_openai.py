@@ -140,3 +140,34 @@ def test_another_host_without_a_key_is_refused_before_listening(tmp_path: Path) 
     assert done.returncode == 1
     assert "--host 0.0.0.0" in done.stderr and "--api-key" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_stopping_the_server_ends_a_running_turn_with_an_error_and_records_it(tmp_path: Path) -> None:
+    import signal
+
+    long_reply = " " + " ".join(f"w{i}" for i in range(300)) + ".<eom>"
+    script = write_script(tmp_path / "script.json", [" t.<eot>", " None<eoc>", long_reply], seconds_per_piece=0.05)
+    args = [sys.executable, "-m", "agent", "serve", "--script", str(script), "--db", str(tmp_path / "logs.db")]
+    from agent.backends.llamacpp_server import free_port
+
+    port = free_port()
+    with (tmp_path / "serve.log").open("wb") as log:
+        proc = subprocess.Popen([*args, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        from tests.serve_helpers import wait_healthy
+
+        wait_healthy(f"http://127.0.0.1:{port}")
+        stream = _client(f"http://127.0.0.1:{port}").chat.completions.create(
+            model="scripted", stream=True, messages=[{"role": "user", "content": "long"}])
+        interrupted = False
+        with pytest.raises(openai.APIError) as caught:
+            for chunk in stream:
+                if chunk.choices and chunk.choices[0].delta.content and not interrupted:
+                    proc.send_signal(signal.SIGINT)  # Ctrl-C (once) while the reply streams
+                    interrupted = True
+        assert "shutting down" in caught.value.message
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+    [turn] = _logs(tmp_path)
+    assert turn["status"] == "cancelled" and turn["partial_segment"] == "reply"

@@ -80,6 +80,8 @@ def serve(host: str, port: int, api_key: str | None, max_queue: int, concurrency
                 _run(uvicorn.Config(app, host=host, port=port, log_level=log_level,
                                     access_log=log_level in ("info", "debug"), timeout_graceful_shutdown=5),
                      ready)
+    except KeyboardInterrupt:  # uvicorn hands Ctrl-C on once it has shut down: the normal way to stop
+        err.print("[dim]stopped[/dim]")
     except MossAgentError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
@@ -96,5 +98,10 @@ def _run(config: object, on_ready: Callable[[str], None]) -> None:
             if self.started and self.servers:
                 host, port = self.servers[0].sockets[0].getsockname()[:2]
                 on_ready(f"http://{f'[{host}]' if ':' in host else host}:{port}")
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # Stop the turns first, so streaming clients get their end before connections close.
+            await self.config.app.state.serve.stop()
+            await super().shutdown(sockets)
 
     Server(config).run()  # type: ignore[arg-type]

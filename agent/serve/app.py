@@ -51,6 +51,11 @@ if TYPE_CHECKING:
 STATIC = Path(__file__).parent / "static"
 
 
+def _stopped() -> RequestError:
+    return RequestError(503, "the turn was stopped before it finished (the server is shutting down); "
+                        "it is recorded as cancelled: ask again", kind="server_error", code="cancelled")
+
+
 class _State:
     def __init__(self, agent: Agent, store: Store, config: ServeConfig) -> None:
         self.agent = agent
@@ -59,6 +64,12 @@ class _State:
         self.model_id = agent.model_name
         self.queue = FairQueue(config.concurrency if agent.concurrent else 1, config.max_queue)
         self.turns = Turns()
+
+    async def stop(self) -> None:
+        """Shutting down: waiting turns give up their places and running ones are cancelled
+        (recorded so), so their clients get an answer now rather than a cut connection."""
+        self.queue.close()
+        await self.turns.cancel_all()
 
 
 class _Job:
@@ -163,7 +174,7 @@ def create_app(agent: Agent, store: Store, config: ServeConfig | None = None) ->
         async with _cancel_on_disconnect(request, job):
             await asyncio.wait({job.ticket.granted})
             if job.ticket.granted.cancelled():
-                return Response(status_code=499)  # the client left while waiting: nobody reads this
+                raise _stopped()  # the client left while waiting (nobody reads this), or shutdown
             conversation_id, result, failure = None, None, None
             async for item in job.start().events():
                 if isinstance(item, Opened):
@@ -172,9 +183,10 @@ def create_app(agent: Agent, store: Store, config: ServeConfig | None = None) ->
                     failure = item.message
                 elif isinstance(item, TurnDone):
                     result = item.result
-        if failure is not None or result is None or conversation_id is None:
-            message = failure or "the turn was cancelled before it finished"
-            raise RequestError(500, message, kind="server_error")
+        if failure is not None:
+            raise RequestError(500, failure, kind="server_error")
+        if result is None or conversation_id is None:
+            raise _stopped()
         error = turn_error(result, conversation_id)
         if error is not None:
             error.headers[CONVERSATION_HEADER] = str(conversation_id)
@@ -191,7 +203,9 @@ def create_app(agent: Agent, store: Store, config: ServeConfig | None = None) ->
                 async for position in state.queue.positions(job.ticket):
                     yield writer.moss({"type": "queued", "position": position})
                 if job.ticket.granted.cancelled():
+                    yield writer.error(_stopped())
                     return
+                done = False
                 async for item in job.start().events():
                     if isinstance(item, Opened):
                         writer.conversation_id = item.conversation_id
@@ -203,9 +217,12 @@ def create_app(agent: Agent, store: Store, config: ServeConfig | None = None) ->
                         if piece:
                             yield piece
                     elif isinstance(item, TurnDone):
+                        done = True
                         yield _final(writer, item.result, chat_request, notes)
                     else:
                         yield writer.moss(moss_event(item))  # type: ignore[arg-type]
+                if not done:
+                    yield writer.error(_stopped())
                 finished = True
                 yield writer.done()
         finally:
@@ -227,7 +244,7 @@ def create_app(agent: Agent, store: Store, config: ServeConfig | None = None) ->
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        await state.turns.cancel_all()  # shutting down: running turns are recorded as cancelled
+        await state.stop()  # normally done already, when the server began to shut down
 
     async def request_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestError)

@@ -22,10 +22,9 @@ _FIRST_GUESS_S = 10.0
 class QueueFull(Exception):
     """No room to wait: the caller answers 503 with `retry_after` seconds."""
 
-    def __init__(self, waiting: int, retry_after: int) -> None:
-        super().__init__(
-            f"{waiting} turns are already waiting (the server's --max-queue); retry in {retry_after} s"
-        )
+    def __init__(self, waiting: int, retry_after: int, why: str | None = None) -> None:
+        why = why or f"{waiting} turns are already waiting (the server's --max-queue)"
+        super().__init__(f"{why}; retry in {retry_after} s")
         self.waiting = waiting
         self.retry_after = retry_after
 
@@ -66,12 +65,14 @@ class FairQueue:
     def retry_after(self) -> int:
         """Seconds until a slot is likely free: the mean turn time times the queue's depth."""
         mean = self._mean_turn_s if self._mean_turn_s is not None else _FIRST_GUESS_S
-        return max(1, min(600, math.ceil(mean * (self.waiting + 1) / self.capacity)))
+        return max(1, min(600, math.ceil(mean * (self.waiting + 1) / max(1, self.capacity))))
 
     # -- joining and leaving -----------------------------------------------------------------
     def join(self, conversation: Hashable, client: str) -> Ticket:
         """A ticket for one turn, running at once if a slot is free; QueueFull if the queue is."""
         ticket = Ticket(conversation, client)
+        if self.capacity == 0:
+            raise QueueFull(self.waiting, 5, "the server is shutting down")
         if self.waiting >= self.max_queue and not self._can_start(ticket):
             raise QueueFull(self.waiting, self.retry_after())
         if client not in self._waiting:
@@ -112,6 +113,14 @@ class FairQueue:
             if not ticket.granted.done():
                 ticket.granted.cancel()
         self._dispatch()
+
+    def close(self) -> None:
+        """Shutting down: every waiting turn gives up its place, and none may join."""
+        self.max_queue = 0
+        self.capacity = 0
+        for queue in list(self._waiting.values()):
+            for ticket in list(queue):
+                self.leave(ticket)
 
     # -- choosing ----------------------------------------------------------------------------
     def _busy(self) -> set[Hashable]:
