@@ -211,6 +211,7 @@ def create_app(agent: Agent, store: Store, config: ServeConfig | None = None) ->
                         writer.conversation_id = item.conversation_id
                         yield writer.role()
                     elif isinstance(item, Failed):
+                        done = True  # said why already
                         yield writer.error(RequestError(500, item.message, kind="server_error"))
                     elif isinstance(item, TokenEvent) and item.segment == "reply":
                         piece = writer.content(item.text)
