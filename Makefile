@@ -27,8 +27,13 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 # llama-cpp-python compiles llama.cpp (minutes, once); GGML_NATIVE=OFF keeps the build portable
 # to any AVX2-era x86-64 machine rather than tuned to the one that built it.
+# The serve browser test drives Debian's Chromium (Playwright downloads no browser): as root,
+# install it when it is missing; elsewhere say how (the test is skipped outside CI).
 $(VENV)/.installed-test: $(VENV)/.installed
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/python -m pip install -e ".[test,llamacpp]"
+	@command -v chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else echo "note: chromium is missing: sudo apt-get install chromium (the browser test needs it)"; fi; }
 	touch $@
 
 clean:

@@ -98,6 +98,16 @@ class Agent:
             return self._backend
 
     @property
+    def concurrent(self) -> bool:
+        """Whether turns of different sessions may run at the same time.
+
+        A backend that keeps only text (HTTP: the server holds the model) can give each turn
+        a copy of its own (`spawn()`), so the engine batches concurrent turns; one that keeps
+        a model and a KV cache in this process (transformers, llama.cpp) runs one at a time.
+        """
+        return callable(getattr(self.backend, "spawn", None))
+
+    @property
     def model_name(self) -> str:
         return getattr(self.backend, "model_name", None) or self.backend.name
 
@@ -239,24 +249,41 @@ class Session:
         return "".join(framing.render_turn(t) for t in self.turns)
 
     def stream(self, text: str) -> Iterator[Event]:
+        """The events of one turn. With a backend that can `spawn` (HTTP), the turn runs on a
+        backend of its own outside the agent's lock, so other sessions' turns run meanwhile;
+        a local backend's single transcript is held for the whole turn."""
         agent = self.agent
         with agent._lock:
             if agent.tools:  # workers import their plugins (sympy: ~1 s) while the model works
                 agent._ensure_pool()
+            own: Backend | None = agent.backend.spawn() if agent.concurrent else None  # type: ignore[attr-defined]
+            if own is not None:
+                own.reset(agent.prefix + self.history_text)
+                loop = self._loop(own)
+        if own is not None:
+            yield from self._run(loop, text)
+            return
+        with agent._lock:
             agent._activate(self.history_text)
-            loop = TurnLoop(
-                agent.backend,
-                agent._run_calls,
-                limits=agent.limits,
-                policy=agent.policy,
-                known_tools=[t.name for t in agent.tools],
-                model_name=agent.model_name,
-                framing=agent.framing,
-            )
-            for event in loop.run(text):
-                if isinstance(event, TurnDone):
-                    self.turns.append(event.result)
-                yield event
+            yield from self._run(self._loop(agent.backend), text)
+
+    def _loop(self, backend: Backend) -> TurnLoop:
+        agent = self.agent
+        return TurnLoop(
+            backend,
+            agent._run_calls,
+            limits=agent.limits,
+            policy=agent.policy,
+            known_tools=[t.name for t in agent.tools],
+            model_name=agent.model_name,
+            framing=agent.framing,
+        )
+
+    def _run(self, loop: TurnLoop, text: str) -> Iterator[Event]:
+        for event in loop.run(text):
+            if isinstance(event, TurnDone):
+                self.turns.append(event.result)
+            yield event
 
     def run(self, text: str) -> TurnResult:
         result: TurnResult | None = None

@@ -367,11 +367,21 @@ class Store:
             raise StoreError(f"no conversation {conversation_id} in {self.path}; `moss-agent logs` lists them")
         return conversation_from_row(rows[0])
 
-    def conversations(self, limit: int | None = None) -> list[ConversationInfo]:
-        """Conversations, most recently active first."""
-        sql = _CONVERSATIONS + " GROUP BY c.id ORDER BY c.updated_at DESC, c.id DESC"
-        rows = self._read(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
+    def conversations(self, limit: int | None = None, *, sources: Sequence[str] = ()) -> list[ConversationInfo]:
+        """Conversations, most recently active first; only those of `sources`, when given."""
+        where = f" WHERE c.source IN ({','.join('?' * len(sources))})" if sources else ""
+        sql = _CONVERSATIONS + where + " GROUP BY c.id ORDER BY c.updated_at DESC, c.id DESC"
+        rows = self._read(sql + (" LIMIT ?" if limit else ""), (*sources, *((limit,) if limit else ())))
         return [conversation_from_row(r) for r in rows]
+
+    def first_questions(self, conversation_ids: Sequence[int]) -> dict[int, str]:
+        """Each conversation's first question: what a list of conversations shows as a title."""
+        ids = list(conversation_ids)[:500]  # SQLite's limit on bound parameters
+        if not ids:
+            return {}
+        rows = self._read(f"SELECT conversation_id, question FROM turns WHERE seq = 1 AND conversation_id IN "
+                          f"({','.join('?' * len(ids))})", ids)
+        return {r["conversation_id"]: r["question"] for r in rows}
 
     def latest_conversation_id(self) -> int | None:
         rows = self._read("SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1")

@@ -28,6 +28,7 @@ It is never stored on the object, never put in an error message and never in the
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import time
@@ -134,6 +135,7 @@ class HttpBackend(TextTranscript):
         self.extra_body = dict(extra_body or {})
         self.grammar_field = grammar_field
         self._client = httpx.Client(transport=transport, timeout=timeout)
+        self._owns_client = True
         self._transcript = ""
 
     def __repr__(self) -> str:  # the key is never part of it; only the variable's name is
@@ -141,7 +143,17 @@ class HttpBackend(TextTranscript):
 
     def close(self) -> None:
         """Close the connection pool (the server keeps running; it is not ours)."""
-        self._client.close()
+        if self._owns_client:
+            self._client.close()
+
+    def spawn(self) -> HttpBackend:
+        """Another backend for the same server and settings with an empty transcript, sharing
+        this one's connection pool: the agent gives each turn one, so turns of different
+        conversations run at once and the server batches them. Closing it closes nothing."""
+        twin = copy.copy(self)
+        twin._owns_client = False
+        twin._transcript = ""
+        return twin
 
     def __enter__(self) -> HttpBackend:
         return self

@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "replay": "agent.cli.replay:replay",
     "index": "agent.cli.index:index",
     "mcp": "agent.cli.mcp_cmd:mcp",
+    "serve": "agent.cli.serve:serve",
 }
 
 

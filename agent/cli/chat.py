@@ -8,7 +8,6 @@ one per generate call, or `{"outputs": [...], "seconds_per_piece": 0.05}`.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from agent.cli.options import agent_from_options, log_options, model_options, open_store
+from agent.cli.options import agent_from_options, log_options, model_options, open_store, scripted_backend
 from agent.errors import MossAgentError
 
 
@@ -44,7 +43,7 @@ def chat(resume: bool, cid: int | None, thoughts: bool, script: Path | None, db:
             raise click.UsageError("--continue and --cid read the log; they cannot go with --no-log")
         store = open_store(db, no_log)
         if script is not None:
-            options["model"] = _scripted(script)
+            options["model"] = scripted_backend(script)
         agent = agent_from_options(progress=True, **options)  # type: ignore[arg-type]
         history, conversation_id = [], None
         if store is not None and (resume or cid is not None):
@@ -83,15 +82,3 @@ def _load(agent, console: Console) -> None:  # type: ignore[no-untyped-def]
     tools = ", ".join(t.name for t in agent.tools) or "none"
     console.print(f"[bold]ready[/bold]: {name} · tools: {tools}")
     console.print("[dim]Enter sends · Esc Enter new line · Ctrl-C stops · Ctrl-D quits · /help[/dim]")
-
-
-def _scripted(path: Path):  # type: ignore[no-untyped-def]
-    from agent.backends.scripted import ScriptedBackend
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise click.BadParameter(f"{path}: {exc}", param_hint="--script") from exc
-    if isinstance(data, dict):
-        return ScriptedBackend(data.get("outputs", []), seconds_per_piece=float(data.get("seconds_per_piece", 0)))
-    return ScriptedBackend([str(x) for x in data])

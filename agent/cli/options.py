@@ -1,8 +1,10 @@
-"""Options shared by the commands that talk to a model (`ask`, later `chat`)."""
+"""Options shared by the commands that talk to a model (`ask`, `chat`, `serve`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -110,3 +112,15 @@ def open_mcp(mcp_config: str | None, registry: Registry, limits: Limits | None =
     toolset = McpToolset(config, limits)
     toolset.register(registry)
     return toolset
+def scripted_backend(path: Path):  # type: ignore[no-untyped-def]
+    """TESTING ONLY (`--script FILE`): a backend replaying model outputs from a JSON file, a
+    list of outputs (one per generate call) or `{"outputs": [...], "seconds_per_piece": 0.05}`."""
+    from agent.backends.scripted import ScriptedBackend
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--script") from exc
+    if isinstance(data, dict):
+        return ScriptedBackend(data.get("outputs", []), seconds_per_piece=float(data.get("seconds_per_piece", 0)))
+    return ScriptedBackend([str(x) for x in data])

@@ -1,0 +1,219 @@
+"""Load test of `moss-agent serve`: N concurrent clients, turns/s and latency per N.
+
+    .venv/bin/python bench/serve.py [--backends http,llamacpp] [--clients 1,2,4,8]
+                                    [--turns 4] [--slots 8] [--threads 2] [--max-seconds 300]
+                                    [--llama-server PATH] [--json OUT]
+
+For each backend, the bench starts `moss-agent serve` on a free loopback port with its own log
+database, sends one warm-up question, then for each N runs N client threads, each asking
+`--turns` questions one after another (non-streamed, through the OpenAI API), and prints:
+turns/s (answered turns over the wall time of that N), p50/p95 latency of answered turns,
+how many were refused with 503 (allowed) or failed otherwise (not allowed), and the speed-up
+over N=1. At the end it checks the store: every answered turn is there, `done`, and nothing
+else ran (nothing lost, nothing extra).
+
+Backends:
+- `http`: the HTTP backend against llama.cpp's `llama-server` with `--slots` parallel slots
+  (continuous batching), started here (see bench/llama_server.py to find or build it); serve
+  runs with `--concurrency` = slots. Without llama-server, llama-cpp-python's server is used,
+  which has one slot (turns then queue at the engine; the table says so).
+- `llamacpp`: the llama.cpp backend in serve's own process: one model, one turn at a time.
+
+Everything is loopback only, bounded in count (clients x turns) and time (`--max-seconds` per
+N: clients stop starting new turns after it). Timings need a quiet machine; the default model
+and its few-shot prompt are the ones `moss-agent serve` uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+import llama_server  # noqa: E402  (beside this file)
+from tests.serve_helpers import serve_process  # noqa: E402
+
+QUESTIONS = (
+    "What is 347 multiplied by 29?",
+    "Solve x^2 = 49",
+    "What is 2 to the power of 20?",
+    "Name three primary colors.",
+    "What is 15% of 240?",
+    "Write one sentence about the sea.",
+    "Solve 3x + 5 = 20",
+    "What is the capital of Italy?",
+)
+ALIAS = "qwen2.5-coder-0.5b-instruct"
+
+
+@dataclass
+class Level:
+    backend: str
+    engine: str
+    clients: int
+    answered: int = 0
+    refused_503: int = 0
+    failed: int = 0
+    wall_s: float = 0.0
+    turns_per_s: float = 0.0
+    p50_s: float = 0.0
+    p95_s: float = 0.0
+    speedup: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def run_level(url: str, model: str, backend: str, engine: str, clients: int, turns: int, max_seconds: float) -> Level:
+    level = Level(backend, engine, clients)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + max_seconds
+
+    def client(index: int) -> None:
+        with httpx.Client(base_url=url, timeout=max_seconds + 60) as http:
+            for turn in range(turns):
+                if time.monotonic() >= deadline:
+                    return
+                question = QUESTIONS[(index * turns + turn) % len(QUESTIONS)]
+                body = {"model": model, "messages": [{"role": "user", "content": question}],
+                        "user": f"bench-client-{index}"}
+                started = time.monotonic()
+                try:
+                    response = http.post("/v1/chat/completions", json=body)
+                except httpx.HTTPError as exc:
+                    with lock:
+                        level.failed += 1
+                        level.failures.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                took = time.monotonic() - started
+                with lock:
+                    if response.status_code == 200:
+                        level.answered += 1
+                        latencies.append(took)
+                    elif response.status_code == 503:
+                        level.refused_503 += 1
+                    else:
+                        level.failed += 1
+                        level.failures.append(f"HTTP {response.status_code}: {response.text[:200]}")
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    level.wall_s = time.monotonic() - started
+    level.turns_per_s = level.answered / level.wall_s if level.wall_s else 0.0
+    level.p50_s = _percentile(latencies, 0.50)
+    level.p95_s = _percentile(latencies, 0.95)
+    return level
+
+
+@contextlib.contextmanager
+def engine_for(backend: str, args: argparse.Namespace, work: Path) -> Iterator[tuple[list[str], str, str]]:
+    """The serve arguments for `backend`, the model name to ask for, and the engine's label."""
+    from agent.backends.assets import default_model_path
+
+    gguf = default_model_path(progress=True)
+    if backend == "llamacpp":
+        yield ["--backend", "llamacpp"], "", "in process (1 turn at a time)"
+        return
+    binary = llama_server.find(args.llama_server)
+    if binary is not None:
+        with llama_server.running(binary, gguf, alias=ALIAS, slots=args.slots, threads=args.threads,
+                                  ctx_per_slot=4096, log=work / "llama-server.log") as url:
+            yield (["--backend", "http", "--base-url", url, "--model", ALIAS, "--concurrency", str(args.slots)],
+                   ALIAS, f"llama-server, {args.slots} slots")
+        return
+    from agent.backends.llamacpp_server import local_server
+
+    print("note: no llama-server (python bench/llama_server.py --build); using llama-cpp-python's server, "
+          "which runs one request at a time", file=sys.stderr)
+    with local_server(gguf, threads=args.threads, log=work / "llama-cpp-python-server.log") as url:
+        yield ["--backend", "http", "--base-url", url, "--model", ALIAS], ALIAS, "llama-cpp-python server (1 slot)"
+
+
+def check_store(db: Path, answered: int) -> str:
+    """'ok' when the store holds exactly the answered turns (warm-up included), all done."""
+    from agent.store import Store
+
+    with Store.open(db) as store:
+        turns = store.turns()
+    statuses = [t.status for t in turns]
+    if len(turns) != answered or any(s != "done" for s in statuses):
+        return f"MISMATCH: {answered} answered, store holds {len(turns)} turns ({', '.join(sorted(set(statuses)))})"
+    return "ok"
+
+
+def bench_backend(backend: str, args: argparse.Namespace, work: Path) -> tuple[list[Level], str]:
+    db = work / f"{backend}.db"
+    with engine_for(backend, args, work) as (serve_args, model, engine):
+        serve_args = [*serve_args, "--tools", "Calculate,Solve", "--db", str(db),
+                      "--max-queue", str(args.max_queue)]
+        with serve_process(serve_args, log=work / f"serve-{backend}.log", timeout=600) as url:
+            model = model or httpx.get(url + "/v1/models").json()["data"][0]["id"]
+            warm = run_level(url, model, backend, engine, 1, 1, args.max_seconds)  # loads, fills caches
+            levels = [run_level(url, model, backend, engine, n, args.turns, args.max_seconds) for n in args.clients]
+    base = next((lv.turns_per_s for lv in levels if lv.clients == 1), 0.0)
+    for level in levels:
+        level.speedup = level.turns_per_s / base if base else 0.0
+    return levels, check_store(db, warm.answered + sum(lv.answered for lv in levels))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backends", default="http,llamacpp")
+    parser.add_argument("--clients", default="1,2,4,8", help="comma-separated numbers of concurrent clients")
+    parser.add_argument("--turns", type=int, default=4, help="questions each client asks per level")
+    parser.add_argument("--slots", type=int, default=8, help="llama-server's parallel slots (= serve --concurrency)")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads of the engine")
+    parser.add_argument("--max-queue", type=int, default=32, help="serve --max-queue")
+    parser.add_argument("--max-seconds", type=float, default=300.0, help="time bound per level")
+    parser.add_argument("--llama-server", default=None, help="path of llama.cpp's llama-server")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args()
+    args.clients = [int(n) for n in args.clients.split(",")]
+
+    results: list[Level] = []
+    stores: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="moss-serve-bench-") as tmp:
+        for backend in args.backends.split(","):
+            levels, stores[backend] = bench_backend(backend.strip(), args, Path(tmp))
+            results.extend(levels)
+
+    print(f"{'backend':9} {'engine':34} {'N':>2} {'answered':>8} {'503':>4} {'failed':>6} {'wall s':>7} "
+          f"{'turns/s':>8} {'p50 s':>6} {'p95 s':>6} {'x N=1':>6}")
+    for lv in results:
+        print(f"{lv.backend:9} {lv.engine:34} {lv.clients:>2} {lv.answered:>8} {lv.refused_503:>4} {lv.failed:>6} "
+              f"{lv.wall_s:>7.1f} {lv.turns_per_s:>8.3f} {lv.p50_s:>6.2f} {lv.p95_s:>6.2f} {lv.speedup:>6.2f}")
+        for failure in lv.failures[:3]:
+            print(f"    failed: {failure}")
+    for backend, verdict in stores.items():
+        print(f"store ({backend}): {verdict}")
+    if args.json:
+        args.json.write_text(json.dumps({"levels": [asdict(lv) for lv in results], "store": stores}, indent=2))
+    if any(lv.failed for lv in results) or any(v != "ok" for v in stores.values()):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
