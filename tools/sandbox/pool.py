@@ -4,8 +4,8 @@ A call takes an idle worker, sends it one JSON frame and waits for one back with
 Wall time is enforced here, from outside: when the deadline passes the worker is SIGKILLed
 through its pidfd and replaced, so a tool stuck in C code cannot ignore it. A worker that dies
 mid-call (os._exit, a signal, RLIMIT_CPU) is replaced too, and the zygote's exit report says
-which limit was hit. Workers of tools that declared `network=True` are a separate, lazily
-started kind without the network block.
+which limit was hit. Workers are kept per profile (profiles.py): tools that need the network
+or declared files get workers of their own, started lazily for network tools.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,7 +21,8 @@ import sys
 import threading
 import time
 import warnings
-from collections import deque
+import tempfile
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -30,7 +32,7 @@ from pydantic import ValidationError
 from tools.errors import SandboxError
 from tools.registry import Registry
 from tools.result import ErrorKind, ToolResult
-from tools.sandbox import isolation, protocol
+from tools.sandbox import isolation, layers, profiles, protocol
 from tools.sandbox.limits import Limits
 from tools.sandbox.zygote import BOOTSTRAP
 
@@ -49,13 +51,14 @@ _EXIT_REPORT_WAIT_S = 1.0
 
 
 class _Worker:
-    __slots__ = ("pid", "pidfd", "sock", "network", "ready")
+    __slots__ = ("pid", "pidfd", "sock", "profile", "network", "ready")
 
-    def __init__(self, pid: int, pidfd: int | None, sock: socket.socket, network: bool) -> None:
+    def __init__(self, pid: int, pidfd: int | None, sock: socket.socket, profile: str) -> None:
         self.pid = pid
         self.pidfd = pidfd
         self.sock = sock
-        self.network = network
+        self.profile = profile
+        self.network = profiles.decode(profile)[0]
         self.ready = False
 
     def kill(self) -> None:
@@ -77,9 +80,12 @@ class _Worker:
 class SandboxPool:
     """Runs tool calls in pre-forked, confined worker processes; use it as a context manager.
 
-    `workers` is the number of warm workers for offline tools (and the most started for
-    network tools). `isolation` is "auto" (network namespace, else seccomp, else none), or a
+    `workers` is the number of warm workers per profile (the most started for network
+    tools). `isolation` is "auto" (network namespace, else seccomp, else none), or a
     mechanism to insist on; the environment variable MOSS_SANDBOX_ISOLATION overrides it.
+    `prefer` pins the mechanism of other layers (see `layers`), e.g. {"filesystem":
+    "mountns"}. Without any filesystem isolation the pool refuses to start (SandboxError)
+    unless `unsafe_no_fs_isolation` (or MOSS_SANDBOX_UNSAFE_NO_FS_ISOLATION=1) allows it.
     """
 
     def __init__(
@@ -89,6 +95,8 @@ class SandboxPool:
         limits: Limits = Limits(),
         *,
         isolation: str = "auto",
+        prefer: dict[str, str] | None = None,
+        unsafe_no_fs_isolation: bool = False,
     ) -> None:
         if workers < 1:
             raise ValueError("a SandboxPool needs at least one worker")
@@ -96,10 +104,10 @@ class SandboxPool:
         self.workers = workers
         self.limits = limits
         self._cond = threading.Condition()
-        self._idle: dict[bool, deque[_Worker]] = {False: deque(), True: deque()}
-        self._live: dict[bool, int] = {False: 0, True: 0}
+        self._idle: defaultdict[str, deque[_Worker]] = defaultdict(deque)
+        self._live: defaultdict[str, int] = defaultdict(int)
         self._all: dict[int, _Worker] = {}
-        self._pending: dict[int, tuple[bool, socket.socket]] = {}
+        self._pending: dict[int, tuple[str, socket.socket]] = {}
         self._exits: dict[int, dict[str, Any]] = {}
         self._spawn_error: str | None = None
         self._ids = itertools.count(1)
@@ -110,10 +118,17 @@ class SandboxPool:
         self._specs = {e.tool.name: e.spec for e in registry.entries() if e.spec}
         # Every process of this pool carries it in its environment, to find strays by.
         self.token = f"{os.getpid()}-{id(self):x}-{time.monotonic_ns():x}"
-        self._start_zygote(isolation)
+        self._scratch_root = tempfile.mkdtemp(prefix="moss-sandbox-")
+        self._eager = profiles.eager(registry)
+        try:
+            self._start_zygote(isolation, prefer or {}, unsafe_no_fs_isolation)
+        except BaseException:
+            shutil.rmtree(self._scratch_root, ignore_errors=True)
+            raise
         with self._cond:
-            for _ in range(workers):
-                self._request_spawn(False)
+            for profile in self._eager:
+                for _ in range(workers):
+                    self._request_spawn(profile)
 
     # --- public ---------------------------------------------------------------------------
 
@@ -127,6 +142,12 @@ class SandboxPool:
         return isolation.describe(self._isolation)
 
     @property
+    def mechanisms(self) -> layers.Mechanisms:
+        """The kernel mechanism carrying each layer (filesystem, network, processes, limits,
+        syscalls) for this pool's workers."""
+        return self._mechanisms
+
+    @property
     def usable(self) -> bool:
         """False once the pool is closed or its zygote died (killed, out of memory): no new
         worker can start then, so its owner should replace it (`Agent` does)."""
@@ -136,32 +157,40 @@ class SandboxPool:
     def zygote_pid(self) -> int:
         return self._zygote.pid
 
-    def worker_pids(self, network: bool | None = None) -> list[int]:
-        """Pids of the started workers (all, or only the network / offline kind)."""
+    def worker_pids(self, network: bool | None = None, tool: str | None = None) -> list[int]:
+        """Pids of the started workers: all, only the network / offline kind, or only those
+        that would serve `tool`."""
+        profile = profiles.of(self.registry.get(tool)) if tool is not None else None
         with self._cond:
-            return sorted(p for p, w in self._all.items() if network in (None, w.network))
+            return sorted(
+                p for p, w in self._all.items()
+                if network in (None, w.network) and profile in (None, w.profile)
+            )
 
     def warm(self, timeout: float = 30.0) -> None:
-        """Block until every offline worker is started and set up (pools warm up async)."""
+        """Block until the workers started at once (the offline profiles of the enabled
+        tools) are all running and set up (pools warm up async)."""
         deadline = time.monotonic() + timeout
+        eager = set(self._eager)
         with self._cond:
-            while self._live[False] < self.workers or any(
-                net is False for net, _ in self._pending.values()
+            while any(self._live[p] < self.workers for p in eager) or any(
+                p in eager for p, _ in self._pending.values()
             ):
                 if self._closed or self._zygote_gone or time.monotonic() > deadline:
                     raise SandboxError(f"the sandbox did not warm up within {timeout} s")
-                if self._live[False] < self.workers:
-                    self._request_spawn(False)
+                for profile in eager:
+                    if self._live[profile] < self.workers:
+                        self._request_spawn(profile)
                 self._cond.wait(0.1)
-            cold = [w for w in self._idle[False] if not w.ready]
-            for worker in cold:
-                self._idle[False].remove(worker)
-        for worker in cold:
+            cold = [(p, w) for p in eager for w in self._idle[p] if not w.ready]
+            for profile, worker in cold:
+                self._idle[profile].remove(worker)
+        for profile, worker in cold:
             failure = self._await_ready(worker)
             if failure is not None:
                 raise SandboxError(f"a sandbox worker failed to start: {failure.error}")
             with self._cond:
-                self._idle[False].append(worker)
+                self._idle[profile].append(worker)
                 self._cond.notify_all()
 
     def run(self, tool: str, args: Sequence[str]) -> ToolResult:
@@ -214,6 +243,7 @@ class SandboxPool:
             sock.close()
         if self._executor is not None:
             self._executor.shutdown(wait=False)
+        shutil.rmtree(self._scratch_root, ignore_errors=True)
 
     def __enter__(self) -> SandboxPool:
         return self
@@ -230,7 +260,7 @@ class SandboxPool:
 
     # --- start-up -------------------------------------------------------------------------
 
-    def _start_zygote(self, preference: str) -> None:
+    def _start_zygote(self, preference: str, prefer: dict[str, str], unsafe: bool) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(os.environ, **_WORKER_ENV, MOSS_SANDBOX_POOL=self.token)
         search_path = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
@@ -243,7 +273,8 @@ class SandboxPool:
         )
         theirs.close()
         self._ctrl = ours
-        ours.send(json.dumps({"specs": self._specs, "isolation": preference}).encode())
+        ours.send(json.dumps({"specs": self._specs, "isolation": preference, "prefer": prefer,
+                              "scratch_root": self._scratch_root, "token": self.token}).encode())
         ours.settimeout(max(60.0, self.limits.startup_s))
         try:
             hello = json.loads(ours.recv(1 << 20) or b"{}")
@@ -259,7 +290,20 @@ class SandboxPool:
                 + hello.get("error", "its zygote process exited (see the error above)")
             )
         self._isolation = hello["isolation"]
+        self._mechanisms = layers.Mechanisms.model_validate(hello["mechanisms"])
         self.load_errors: dict[str, str] = hello["load_errors"]
+        if self._mechanisms.filesystem == layers.NONE:
+            if not layers.unsafe_allowed(unsafe):
+                self._zygote.kill()
+                self._zygote.wait()
+                ours.close()
+                raise SandboxError(layers.refusal())
+            warnings.warn(
+                "sandboxed tools can read and change your files: no filesystem isolation "
+                f"(allowed by {layers.UNSAFE_FLAG})",
+                RuntimeWarning,
+                stacklevel=3,
+            )
         if self._isolation == isolation.NONE:
             warnings.warn(
                 "sandboxed tools are NOT cut off from the network here: neither network "
@@ -272,24 +316,29 @@ class SandboxPool:
         )
         self._reader.start()
 
-    def _request_spawn(self, network: bool) -> None:
+    def _request_spawn(self, profile: str) -> None:
         """Ask the zygote for one more worker (call with the lock held); it arrives async."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request_id = next(self._ids)
-        self._pending[request_id] = (network, ours)
-        self._live[network] += 1
+        self._pending[request_id] = (profile, ours)
+        self._live[profile] += 1
+        network, files = profiles.decode(profile)
+        limits = self.limits
         message = {
             "type": "spawn",
             "id": request_id,
             "network": network,
-            "memory_bytes": self.limits.memory_bytes,
+            "files": files.model_dump(mode="json"),
+            "tools": profiles.members(self.registry, profile, self._specs),
+            "limits": {"memory_bytes": limits.memory_bytes, "processes": limits.processes,
+                       "scratch_bytes": limits.scratch_bytes},
         }
         try:
             with self._send_lock:
                 socket.send_fds(self._ctrl, [json.dumps(message).encode()], [theirs.fileno()])
         except OSError as exc:
             self._pending.pop(request_id)
-            self._live[network] -= 1
+            self._live[profile] -= 1
             ours.close()
             self._spawn_error = f"the sandbox zygote is gone ({exc})"
         finally:
@@ -307,19 +356,19 @@ class SandboxPool:
             with self._cond:
                 kind = message["type"]
                 if kind == "spawned":
-                    network, sock = self._pending.pop(message["id"])
-                    worker = _Worker(message["pid"], fds[0] if fds else None, sock, network)
+                    profile, sock = self._pending.pop(message["id"])
+                    worker = _Worker(message["pid"], fds[0] if fds else None, sock, profile)
                     if self._closed:
                         worker.kill()
                         worker.close()
                         continue
                     self._all[worker.pid] = worker
-                    self._idle[network].append(worker)
+                    self._idle[profile].append(worker)
                     self._spawn_error = None
                 elif kind == "spawn_failed":
-                    network, sock = self._pending.pop(message["id"])
+                    profile, sock = self._pending.pop(message["id"])
                     sock.close()
-                    self._live[network] -= 1
+                    self._live[profile] -= 1
                     self._spawn_error = f"could not start a worker: {message['error']}"
                 elif kind == "exited":
                     self._exits[message["pid"]] = message
@@ -345,8 +394,8 @@ class SandboxPool:
                 f"{name} cannot run in the sandbox: it has no import path (defined in __main__ "
                 f"or inside a function) or was registered after the pool started",
             )
-        network = self.registry.get(name).needs_network()
-        worker = self._acquire(network)
+        profile = profiles.of(self.registry.get(name))
+        worker = self._acquire(profile)
         if isinstance(worker, ToolResult):
             return worker
         if not worker.ready:
@@ -356,16 +405,16 @@ class SandboxPool:
         result = self._call(worker, name, args)
         with self._cond:
             if worker.pid in self._all and not self._closed:
-                self._idle[network].append(worker)
+                self._idle[profile].append(worker)
                 self._cond.notify_all()
         return result
 
-    def _acquire(self, network: bool) -> _Worker | ToolResult:
+    def _acquire(self, profile: str) -> _Worker | ToolResult:
         with self._cond:
             while True:
                 if self._closed:
                     raise SandboxError("this SandboxPool is closed; create a new one")
-                idle = self._idle[network]
+                idle = self._idle[profile]
                 if idle:  # last in, first out: keep the hottest worker busy
                     return idle.pop()
                 if self._zygote_gone:
@@ -376,8 +425,8 @@ class SandboxPool:
                 if self._spawn_error and not self._pending:
                     error, self._spawn_error = self._spawn_error, None
                     return ToolResult.failure(ErrorKind.CRASHED, error)
-                if self._live[network] < self.workers:
-                    self._request_spawn(network)
+                if self._live[profile] < self.workers:
+                    self._request_spawn(profile)
                 self._cond.wait(timeout=1.0)
 
     def _await_ready(self, worker: _Worker) -> ToolResult | None:
@@ -438,10 +487,14 @@ class SandboxPool:
         except (protocol.Closed, OSError, ValueError):
             return self._died(worker, name)
         try:
-            return ToolResult.model_validate(reply["result"])
+            result = ToolResult.model_validate(reply["result"])
         except (ValidationError, KeyError, TypeError):
+            result = None
+        if result is None or reply.get("retire"):  # a worker that could not reset itself
             self._discard(worker, kill=True)
+        if result is None:
             return ToolResult.failure(ErrorKind.CRASHED, f"{name}: malformed reply from worker")
+        return result
 
     def _died(self, worker: _Worker, name: str) -> ToolResult:
         """The worker vanished mid-call: wait for the zygote's report and say why."""
@@ -457,6 +510,12 @@ class SandboxPool:
         if report is None:
             return ToolResult.failure(ErrorKind.CRASHED, f"{name}: its worker died")
         sig, code, cpu = report["signal"], report["code"], report["cpu_s"]
+        if report.get("oom"):
+            return ToolResult.failure(
+                ErrorKind.MEMORY,
+                f"{name} and what it started used more than {self.limits.memory_bytes} bytes of "
+                f"memory ({self._mechanisms.limits} limit); its worker was killed and replaced",
+            )
         if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= self.limits.cpu_s):
             return ToolResult.failure(
                 ErrorKind.CPU,
@@ -477,9 +536,9 @@ class SandboxPool:
             worker.kill()
         with self._cond:
             if self._all.pop(worker.pid, None) is not None:
-                self._live[worker.network] -= 1
+                self._live[worker.profile] -= 1
             if not self._closed and not self._zygote_gone:
-                if worker.network or self._live[False] < self.workers:
-                    self._request_spawn(worker.network)
+                if worker.profile not in self._eager or self._live[worker.profile] < self.workers:
+                    self._request_spawn(worker.profile)
             self._cond.notify_all()
         worker.close()
