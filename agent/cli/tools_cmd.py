@@ -6,9 +6,9 @@ import json
 
 import click
 
-from tools import Registry
-from tools.sandbox import describe_isolation
-from tools.sandbox.isolation import probe
+from tools import Registry, SandboxError
+from tools.sandbox import describe_isolation, layers
+from tools.sandbox.confinement import probe_in_child
 
 
 @click.group()
@@ -21,13 +21,15 @@ def tools() -> None:
 def list_tools(as_json: bool) -> None:
     """Name, capability, signature, source distribution and state of every tool.
 
-    The last line says which network isolation keeps the offline tools off the network here.
+    Then the files each tool declared it needs, and the kernel mechanism that carries each
+    sandbox layer here (filesystem, network, processes, limits, syscalls).
     """
     registry = Registry.discover()
     try:
-        mechanism = probe()
-    except (OSError, ValueError) as exc:
-        mechanism = f"unavailable ({exc})"
+        mechanisms: layers.Mechanisms | None = probe_in_child()
+        mechanism = mechanisms.network
+    except SandboxError as exc:
+        mechanisms, mechanism = None, f"unavailable ({exc})"
     rows = [
         {
             "name": e.tool.name,
@@ -38,6 +40,7 @@ def list_tools(as_json: bool) -> None:
             "available": e.tool.is_available(),
             "unavailable_reason": e.tool.unavailable_reason(),
             "network": e.tool.needs_network(),
+            "files": e.tool.needs_files().model_dump(mode="json"),
         }
         for e in registry.entries()
     ]
@@ -45,6 +48,7 @@ def list_tools(as_json: bool) -> None:
         payload = {
             "tools": rows,
             "network_isolation": mechanism,
+            "sandbox": mechanisms.public() if mechanisms else None,
             "warnings": [w.model_dump() for w in registry.warnings],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -64,6 +68,18 @@ def list_tools(as_json: bool) -> None:
     for r in rows:
         if r["enabled"] and r["unavailable_reason"]:
             click.echo(f"{r['name']} is not offered to the model: {r['unavailable_reason']}")
+    declared = [(e.tool.name, e.tool.needs_files()) for e in registry.entries()]
+    if any(files for _, files in declared):
+        click.echo("\nFiles the tools declared (every other tool sees none of them):")
+        for name, files in declared:
+            if files:
+                click.echo(f"  {name}: {files.describe()}")
     click.echo(f"\nNetwork isolation: {describe_isolation(mechanism)}")
+    if mechanisms is not None:
+        click.echo("Sandbox layers here:")
+        for layer, text in mechanisms.describe().items():
+            click.echo(f"  {layer}: {getattr(mechanisms, layer)} - {text}")
+        if mechanisms.filesystem == layers.NONE and not layers.unsafe_allowed():
+            click.echo(f"warning: {layers.refusal()}", err=True)
     for warning in registry.warnings:
         click.echo(f"warning: {warning.message}", err=True)

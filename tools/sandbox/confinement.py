@@ -140,9 +140,10 @@ class Confinement:
 
 
 def probe_in_child(prefer: dict[str, str] | None = None) -> layers.Mechanisms:
-    """`layers.probe` run in a fresh interpreter: safe from a process that has threads."""
+    """What a pool's zygote would find (`layers.probe_as_zygote`), found in a fresh
+    interpreter: safe from a process that has threads, and it leaves this one unchanged."""
     code = ("import json, sys; from tools.sandbox import layers; "
-            "print(layers.probe(json.loads(sys.argv[1])).model_dump_json())")
+            "print(layers.probe_as_zygote(json.loads(sys.argv[1])).model_dump_json())")
     done = subprocess.run([sys.executable, "-c", code, json.dumps(prefer or {})],
                           capture_output=True, text=True, timeout=60,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))

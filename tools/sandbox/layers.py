@@ -97,8 +97,8 @@ def unsafe_allowed(explicit: bool = False) -> bool:
 def refusal() -> str:
     """What to say when no filesystem isolation is available and none was allowed."""
     return (
-        "no filesystem isolation is available here (neither Landlock nor mount namespaces), so "
-        "tools could read and change your files; pass "
+        "no filesystem isolation (this kernel offers neither Landlock nor mount namespaces, or "
+        "MOSS_SANDBOX_FILESYSTEM=none), so tools could read and change your files; pass "
         f"{UNSAFE_FLAG} to moss-agent (or set {UNSAFE_ENV}=1) to run them anyway"
     )
 
@@ -124,6 +124,18 @@ def _first(layer: str, preference: str, works: Mapping[str, object]) -> str:
     if preference != "auto":
         raise OSError(errno.EPERM, f"{layer} mechanism {preference!r} is not available here")
     return ORDER[layer][-1]
+
+
+def probe_as_zygote(prefer: Mapping[str, str] | None = None, network: str = "auto") -> Mechanisms:
+    """What a pool's zygote finds: it first enters a user namespace of its own when it is not
+    privileged (so it may give workers pid namespaces), then probes. Changes this process:
+    call it in the zygote or in a throwaway child interpreter."""
+    if not _libc.privileged():
+        try:
+            _libc.enter_user_namespace()
+        except OSError:
+            pass
+    return probe(prefer, network)
 
 
 def probe(prefer: Mapping[str, str] | None = None, network: str = "auto") -> Mechanisms:

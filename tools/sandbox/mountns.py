@@ -91,13 +91,13 @@ def apply(read: Iterable[str], write: Iterable[str], scratch: str, scratch_bytes
     """
     hidden = sorted({*paths.HIDDEN_FOLDERS, *paths.protected()})
     hidden = [h for h in hidden if os.path.isdir(h) and not _under_hidden(h, hidden)]
-    keep: dict[str, tuple[int, bool, bool]] = {}
-    for path, writable in [*((p, False) for p in read), *((p, True) for p in write)]:
-        if os.path.exists(path) and (writable or _under_hidden(path, hidden)):
-            keep[path] = (os.open(path, os.O_PATH | os.O_CLOEXEC), os.path.isdir(path), writable)
     pid_init = os.getpid() == 1
     _libc.unshare_namespaces(_libc.CLONE_NEWNS)
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+    keep: dict[str, tuple[int, bool, bool]] = {}  # opened in the new namespace, before hiding
+    for path, writable in [*((p, False) for p in read), *((p, True) for p in write)]:
+        if os.path.exists(path) and (writable or _under_hidden(path, hidden)):
+            keep[path] = (os.open(path, os.O_PATH | os.O_CLOEXEC), os.path.isdir(path), writable)
     for folder in hidden:
         _mount("tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=0755")
     for path in paths.HIDDEN_FILES:

@@ -472,6 +472,9 @@ class SandboxPool:
             reply = protocol.recv(worker.sock, deadline, cap)
         except protocol.Timeout:
             self._discard(worker, kill=True)
+            report = self._exit_report(worker.pid) if self._mechanisms.limits != "rlimit" else None
+            if report and report.get("oom"):  # it waited on processes the kernel killed
+                return self._out_of_memory(name)
             return ToolResult.failure(
                 ErrorKind.TIMEOUT,
                 f"{name} did not finish within {limits.wall_s:g} s of wall time; its worker "
@@ -498,24 +501,13 @@ class SandboxPool:
 
     def _died(self, worker: _Worker, name: str) -> ToolResult:
         """The worker vanished mid-call: wait for the zygote's report and say why."""
-        deadline = time.monotonic() + _EXIT_REPORT_WAIT_S
-        with self._cond:
-            while worker.pid not in self._exits and not self._zygote_gone:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._cond.wait(remaining)
-            report = self._exits.pop(worker.pid, None)
+        report = self._exit_report(worker.pid)
         self._discard(worker, kill=True)
         if report is None:
             return ToolResult.failure(ErrorKind.CRASHED, f"{name}: its worker died")
         sig, code, cpu = report["signal"], report["code"], report["cpu_s"]
         if report.get("oom"):
-            return ToolResult.failure(
-                ErrorKind.MEMORY,
-                f"{name} and what it started used more than {self.limits.memory_bytes} bytes of "
-                f"memory ({self._mechanisms.limits} limit); its worker was killed and replaced",
-            )
+            return self._out_of_memory(name)
         if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= self.limits.cpu_s):
             return ToolResult.failure(
                 ErrorKind.CPU,
@@ -528,6 +520,24 @@ class SandboxPool:
             how = f"exited with status {code} (os._exit, sys.exit in a thread, or a crash)"
         return ToolResult.failure(
             ErrorKind.CRASHED, f"{name}: its worker {how}; the worker was replaced"
+        )
+
+    def _exit_report(self, pid: int) -> dict[str, Any] | None:
+        """The zygote's report on how worker `pid` ended, waited for briefly."""
+        deadline = time.monotonic() + _EXIT_REPORT_WAIT_S
+        with self._cond:
+            while pid not in self._exits and not self._zygote_gone:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            return self._exits.pop(pid, None)
+
+    def _out_of_memory(self, name: str) -> ToolResult:
+        return ToolResult.failure(
+            ErrorKind.MEMORY,
+            f"{name} and what it started used more than {self.limits.memory_bytes} bytes of "
+            f"memory ({self._mechanisms.limits} limit); its worker was killed and replaced",
         )
 
     def _discard(self, worker: _Worker, *, kill: bool) -> None:

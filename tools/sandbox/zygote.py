@@ -26,7 +26,7 @@ import socket
 from typing import Any
 
 from tools.registry import load_spec
-from tools.sandbox import _libc, cgroups, isolation, layers, procs
+from tools.sandbox import cgroups, isolation, layers, procs
 from tools.sandbox.confinement import Policy
 from tools.tool import Tool
 
@@ -69,13 +69,8 @@ def main(ctrl_fd: int) -> None:
             tools[name] = tool
         except BaseException as exc:  # noqa: BLE001 -- report, keep the others
             load_errors[name] = f"failed to load from {spec}: {type(exc).__name__}: {exc}"
-    if not _libc.privileged():
-        try:  # a user namespace of our own lets the zygote give each worker a pid namespace
-            _libc.enter_user_namespace()
-        except OSError:
-            pass
     try:
-        mechanisms = layers.probe(init.get("prefer"), network=init["isolation"])
+        mechanisms = layers.probe_as_zygote(init.get("prefer"), network=init["isolation"])
         forker = procs.Forker(mechanisms.processes)
         procs.become_reaper()
     except (OSError, ValueError) as exc:
