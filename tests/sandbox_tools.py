@@ -130,8 +130,37 @@ class Counter(Tool):
         return ToolResult.lines([f"calls = {self.calls}", f"setups = {self.setups}"])
 
 
+@tool(name="Daemon", capability="Daemon", signature="Daemon(then_sleep)")
+def daemon(then_sleep: float = 0) -> str:
+    """Leave a daemon behind (double fork, new session), then maybe sleep past the wall time."""
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            time.sleep(60)
+        os._exit(0)
+    os.wait()
+    time.sleep(then_sleep)
+    return "daemon started"
+
+
+@tool(name="ReadPath", capability="Reader", signature="ReadPath(path)")
+def read_path(path: str) -> str:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read(100)
+
+
+DECLARED = os.path.join(tempfile.gettempdir(), f"moss-sandbox-declared-{os.getuid()}.txt")
+
+
+@tool(name="ReadDeclared", capability="Reader", signature="ReadDeclared()",
+      files=Files(read=[DECLARED]))
+def read_declared() -> str:
+    """Reads the one file it declared (the test writes it before starting the pool)."""
+    return read_path.fn(DECLARED)
+
+
 ALL = [echo, pid, sleep, spin, alloc, connect, raw_connect, fetch, shout, flood, exit_, raise_,
-       refuse, Counter]
+       refuse, Counter, daemon, read_path, read_declared]
 
 
 @tool(name="Meet", capability="Rendezvous", signature="Meet(directory, count)",
