@@ -96,6 +96,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     patch = pytest.MonkeyPatch()
     patch.setenv("HOME", str(planted.home))
     patch.setenv("MOSS_AGENT_DATA", str(planted.data))
+    patch.setenv("MOSS_AGENT_API_KEY", SECRET)  # the agent's credential, never a tool's
     patch.delenv("MOSS_AGENT_SEARXNG_URL", raising=False)
     patch.delenv("MOSS_AGENT_SEARCH", raising=False)
     patch.syspath_prepend(str(target))
@@ -148,6 +149,14 @@ def test_planted_secrets_cannot_be_read(pool: SandboxPool, world: World, target:
         (ErrorKind.SANDBOX, ErrorKind.EXCEPTION)  # mountns: hidden, so "no such file"
     failed(pool.run("ReadFile", (str(path),)), *kinds)
     answers(pool)
+
+
+def test_the_agent_environment_is_out_of_reach(pool: SandboxPool) -> None:
+    kinds = (ErrorKind.SANDBOX,) if pool.mechanisms.filesystem == "landlock" else \
+        (ErrorKind.SANDBOX, ErrorKind.EXCEPTION)  # mountns: the agent is not in its /proc
+    failed(pool.run("ReadFile", (f"/proc/{os.getpid()}/environ",)), *kinds)
+    assert pool.run("EnvValue", ("MOSS_AGENT_API_KEY",)).items == ("unset",)  # scrubbed
+    assert pool.run("EnvValue", ("HOME",)).items == (os.environ["HOME"],)
 
 
 def test_search_reads_its_index_through_its_own_workers(pool: SandboxPool) -> None:

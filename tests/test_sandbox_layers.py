@@ -60,9 +60,14 @@ def test_a_daemon_dies_with_a_worker_killed_at_its_wall_time(pool: SandboxPool) 
     assert only_pool_processes(pool)
 
 
-def test_cpu_limit_holds_in_every_process_mode(pool: SandboxPool) -> None:
-    result = pool.run("Spin", ())
-    assert result.error is not None and result.error.kind is ErrorKind.CPU, result.error
+@pytest.mark.parametrize("mode", ["pidns", "subreaper"])
+def test_cpu_limit_holds_in_every_process_mode(mode: str) -> None:
+    """Pid 1 of a namespace ignores SIGXCPU unless it has a handler: the worker's is _exit."""
+    registry = Registry(tools=sandbox_tools.ALL)
+    with SandboxPool(registry, workers=1, limits=Limits(wall_s=30, cpu_s=1),
+                     prefer={"processes": mode}) as pool:
+        result = pool.run("Spin", ())
+        assert result.error is not None and result.error.kind is ErrorKind.CPU, result.error
 
 
 def test_without_filesystem_isolation_the_pool_refuses_unless_allowed(

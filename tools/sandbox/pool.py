@@ -14,14 +14,11 @@ import itertools
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
+import tempfile
 import threading
 import time
-import warnings
-import tempfile
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,49 +29,11 @@ from pydantic import ValidationError
 from tools.errors import SandboxError
 from tools.registry import Registry
 from tools.result import ErrorKind, ToolResult
-from tools.sandbox import isolation, layers, profiles, protocol
+from tools.sandbox import isolation, launch, layers, outcomes, profiles, protocol
 from tools.sandbox.limits import Limits
-from tools.sandbox.zygote import BOOTSTRAP
+from tools.sandbox.outcomes import WorkerHandle
 
-# Environment of the zygote and so of every worker: one thread per numeric library (threads
-# multiply address space under RLIMIT_AS) and few malloc arenas.
-_WORKER_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "NUMEXPR_MAX_THREADS": "1",
-    "NUMEXPR_NUM_THREADS": "1",
-    "MALLOC_ARENA_MAX": "2",
-    "PYTHONDONTWRITEBYTECODE": "1",
-}
 _EXIT_REPORT_WAIT_S = 1.0
-
-
-class _Worker:
-    __slots__ = ("pid", "pidfd", "sock", "profile", "network", "ready")
-
-    def __init__(self, pid: int, pidfd: int | None, sock: socket.socket, profile: str) -> None:
-        self.pid = pid
-        self.pidfd = pidfd
-        self.sock = sock
-        self.profile = profile
-        self.network = profiles.decode(profile)[0]
-        self.ready = False
-
-    def kill(self) -> None:
-        try:
-            if self.pidfd is not None:
-                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-            else:
-                os.kill(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, OSError):
-            pass
-
-    def close(self) -> None:
-        self.sock.close()
-        if self.pidfd is not None:
-            os.close(self.pidfd)
-            self.pidfd = None
 
 
 class SandboxPool:
@@ -104,9 +63,9 @@ class SandboxPool:
         self.workers = workers
         self.limits = limits
         self._cond = threading.Condition()
-        self._idle: defaultdict[str, deque[_Worker]] = defaultdict(deque)
+        self._idle: defaultdict[str, deque[WorkerHandle]] = defaultdict(deque)
         self._live: defaultdict[str, int] = defaultdict(int)
-        self._all: dict[int, _Worker] = {}
+        self._all: dict[int, WorkerHandle] = {}
         self._pending: dict[int, tuple[str, socket.socket]] = {}
         self._exits: dict[int, dict[str, Any]] = {}
         self._spawn_error: str | None = None
@@ -261,56 +220,14 @@ class SandboxPool:
     # --- start-up -------------------------------------------------------------------------
 
     def _start_zygote(self, preference: str, prefer: dict[str, str], unsafe: bool) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = dict(os.environ, **_WORKER_ENV, MOSS_SANDBOX_POOL=self.token)
-        search_path = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
-        self._zygote = subprocess.Popen(
-            [sys.executable, "-c", BOOTSTRAP, str(theirs.fileno()), json.dumps(search_path)],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            env=env,
+        init = {"specs": self._specs, "isolation": preference, "prefer": prefer,
+                "scratch_root": self._scratch_root, "token": self.token}
+        self._zygote, self._ctrl, hello = launch.start_zygote(
+            init, self.token, max(60.0, self.limits.startup_s), unsafe
         )
-        theirs.close()
-        self._ctrl = ours
-        ours.send(json.dumps({"specs": self._specs, "isolation": preference, "prefer": prefer,
-                              "scratch_root": self._scratch_root, "token": self.token}).encode())
-        ours.settimeout(max(60.0, self.limits.startup_s))
-        try:
-            hello = json.loads(ours.recv(1 << 20) or b"{}")
-        except (OSError, ValueError) as exc:
-            hello = {"type": "error", "error": f"no answer from the sandbox zygote ({exc})"}
-        ours.settimeout(None)
-        if hello.get("type") != "hello":
-            self._zygote.kill()
-            self._zygote.wait()
-            ours.close()
-            raise SandboxError(
-                "the sandbox could not start: "
-                + hello.get("error", "its zygote process exited (see the error above)")
-            )
         self._isolation = hello["isolation"]
         self._mechanisms = layers.Mechanisms.model_validate(hello["mechanisms"])
         self.load_errors: dict[str, str] = hello["load_errors"]
-        if self._mechanisms.filesystem == layers.NONE:
-            if not layers.unsafe_allowed(unsafe):
-                self._zygote.kill()
-                self._zygote.wait()
-                ours.close()
-                raise SandboxError(layers.refusal())
-            warnings.warn(
-                "sandboxed tools can read and change your files: no filesystem isolation "
-                f"(allowed by {layers.UNSAFE_FLAG})",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-        if self._isolation == isolation.NONE:
-            warnings.warn(
-                "sandboxed tools are NOT cut off from the network here: neither network "
-                "namespaces nor seccomp are available",
-                RuntimeWarning,
-                stacklevel=3,
-            )
         self._reader = threading.Thread(
             target=self._read_zygote, name="moss-sandbox-zygote", daemon=True
         )
@@ -357,7 +274,7 @@ class SandboxPool:
                 kind = message["type"]
                 if kind == "spawned":
                     profile, sock = self._pending.pop(message["id"])
-                    worker = _Worker(message["pid"], fds[0] if fds else None, sock, profile)
+                    worker = WorkerHandle(message["pid"], fds[0] if fds else None, sock, profile)
                     if self._closed:
                         worker.kill()
                         worker.close()
@@ -409,7 +326,7 @@ class SandboxPool:
                 self._cond.notify_all()
         return result
 
-    def _acquire(self, profile: str) -> _Worker | ToolResult:
+    def _acquire(self, profile: str) -> WorkerHandle | ToolResult:
         with self._cond:
             while True:
                 if self._closed:
@@ -429,7 +346,7 @@ class SandboxPool:
                     self._request_spawn(profile)
                 self._cond.wait(timeout=1.0)
 
-    def _await_ready(self, worker: _Worker) -> ToolResult | None:
+    def _await_ready(self, worker: WorkerHandle) -> ToolResult | None:
         deadline = time.monotonic() + self.limits.startup_s
         try:
             message = protocol.recv(worker.sock, deadline, cap=1 << 20)
@@ -450,12 +367,12 @@ class SandboxPool:
         worker.ready = True
         return None
 
-    def _call(self, worker: _Worker, name: str, args: tuple[str, ...]) -> ToolResult:
+    def _call(self, worker: WorkerHandle, name: str, args: tuple[str, ...]) -> ToolResult:
         started = time.perf_counter()
         result = self._exchange(worker, name, args)
         return result.with_elapsed(time.perf_counter() - started)
 
-    def _exchange(self, worker: _Worker, name: str, args: tuple[str, ...]) -> ToolResult:
+    def _exchange(self, worker: WorkerHandle, name: str, args: tuple[str, ...]) -> ToolResult:
         limits = self.limits
         request = {
             "type": "call",
@@ -474,7 +391,7 @@ class SandboxPool:
             self._discard(worker, kill=True)
             report = self._exit_report(worker.pid) if self._mechanisms.limits != "rlimit" else None
             if report and report.get("oom"):  # it waited on processes the kernel killed
-                return self._out_of_memory(name)
+                return outcomes.out_of_memory(name, self.limits, self._mechanisms)
             return ToolResult.failure(
                 ErrorKind.TIMEOUT,
                 f"{name} did not finish within {limits.wall_s:g} s of wall time; its worker "
@@ -499,28 +416,11 @@ class SandboxPool:
             return ToolResult.failure(ErrorKind.CRASHED, f"{name}: malformed reply from worker")
         return result
 
-    def _died(self, worker: _Worker, name: str) -> ToolResult:
+    def _died(self, worker: WorkerHandle, name: str) -> ToolResult:
         """The worker vanished mid-call: wait for the zygote's report and say why."""
         report = self._exit_report(worker.pid)
         self._discard(worker, kill=True)
-        if report is None:
-            return ToolResult.failure(ErrorKind.CRASHED, f"{name}: its worker died")
-        sig, code, cpu = report["signal"], report["code"], report["cpu_s"]
-        if report.get("oom"):
-            return self._out_of_memory(name)
-        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= self.limits.cpu_s):
-            return ToolResult.failure(
-                ErrorKind.CPU,
-                f"{name} used more than {self.limits.cpu_s:g} s of CPU time; its worker was "
-                f"stopped and replaced",
-            )
-        if sig is not None:
-            how = f"was killed by signal {signal.Signals(sig).name}"
-        else:
-            how = f"exited with status {code} (os._exit, sys.exit in a thread, or a crash)"
-        return ToolResult.failure(
-            ErrorKind.CRASHED, f"{name}: its worker {how}; the worker was replaced"
-        )
+        return outcomes.from_exit(report, name, self.limits, self._mechanisms)
 
     def _exit_report(self, pid: int) -> dict[str, Any] | None:
         """The zygote's report on how worker `pid` ended, waited for briefly."""
@@ -533,14 +433,7 @@ class SandboxPool:
                 self._cond.wait(remaining)
             return self._exits.pop(pid, None)
 
-    def _out_of_memory(self, name: str) -> ToolResult:
-        return ToolResult.failure(
-            ErrorKind.MEMORY,
-            f"{name} and what it started used more than {self.limits.memory_bytes} bytes of "
-            f"memory ({self._mechanisms.limits} limit); its worker was killed and replaced",
-        )
-
-    def _discard(self, worker: _Worker, *, kill: bool) -> None:
+    def _discard(self, worker: WorkerHandle, *, kill: bool) -> None:
         """Forget a worker (killing it if asked) and start its replacement."""
         if kill:
             worker.kill()

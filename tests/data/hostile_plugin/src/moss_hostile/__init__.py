@@ -178,3 +178,8 @@ def outer_pid() -> str:
         return os.readlink("/proc/self")
     except OSError:
         return str(os.getpid())
+
+
+@tool(name="EnvValue", capability="Environment", signature="EnvValue(name)")
+def env_value(name: str) -> str:
+    return os.environ.get(name, "unset")
