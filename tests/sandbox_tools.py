@@ -149,6 +149,16 @@ def read_path(path: str) -> str:
         return f.read(100)
 
 
+@tool(name="Forks", capability="Forker", signature="Forks(count)")
+def forks(count: int = 1000) -> str:
+    """Fork `count` sleeping children (a small fork bomb); the process limit should stop it."""
+    for made in range(count):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+    return f"forked {count}"
+
+
 DECLARED = os.path.join(tempfile.gettempdir(), f"moss-sandbox-declared-{os.getuid()}.txt")
 
 
@@ -160,7 +170,7 @@ def read_declared() -> str:
 
 
 ALL = [echo, pid, sleep, spin, alloc, connect, raw_connect, fetch, shout, flood, exit_, raise_,
-       refuse, Counter, daemon, read_path, read_declared]
+       refuse, Counter, daemon, read_path, read_declared, forks]
 
 
 @tool(name="Meet", capability="Rendezvous", signature="Meet(directory, count)",

@@ -135,6 +135,7 @@ def probe_as_zygote(prefer: Mapping[str, str] | None = None, network: str = "aut
             _libc.enter_user_namespace()
         except OSError:
             pass
+    procs.become_reaper()  # orphans come back here (and workers forked via an intermediate)
     return probe(prefer, network)
 
 

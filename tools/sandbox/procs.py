@@ -19,6 +19,7 @@ it at once, in C code too, with exit status `CPU_EXIT_CODE`.
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import signal
 
@@ -37,15 +38,26 @@ CPU_EXIT_CODE = int(signal.SIGXCPU)
 
 
 class Forker:
-    """How the zygote forks workers: into a new pid namespace each, or plainly."""
+    """How the zygote forks workers: into a new pid namespace each, or plainly.
 
-    def __init__(self, mechanism: str) -> None:
+    Root unshares a pid namespace for its next child and setns()es back right after the fork.
+    A zygote in a user namespace of its own may unshare but not go back (its original pid
+    namespace belongs to the parent user namespace), so it forks a short-lived intermediate
+    that unshares, forks the worker and exits; the worker, re-parented to the zygote (a child
+    subreaper), waits until the zygote has reaped the intermediate before anything else, so
+    its parent-death signal is tied to the zygote.
+    """
+
+    def __init__(self, mechanism: str, method: str | None = None) -> None:
         self.mechanism = mechanism
+        self.method = method or (_pidns_method() if mechanism == PIDNS else "plain")
         self._own_ns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC) \
-            if mechanism == PIDNS else None
+            if self.method == "setns" else None
 
     def fork(self) -> int:
         """os.fork(), the child landing in a fresh pid namespace under `pidns`."""
+        if self.method == "intermediate":
+            return self._fork_through_intermediate()
         if self._own_ns is None:
             return os.fork()
         _libc.unshare(_libc.CLONE_NEWPID)
@@ -59,16 +71,67 @@ class Forker:
             self.close()
         return pid
 
+    def _fork_through_intermediate(self) -> int:
+        report_r, report_w = os.pipe()
+        gone_r, gone_w = os.pipe()  # EOF for the worker once the intermediate is reaped
+        middle = os.fork()
+        if middle == 0:
+            os.close(report_r)
+            os.close(gone_w)
+            code = 1
+            try:
+                _libc.unshare(_libc.CLONE_NEWPID)
+                pid = os.fork()
+                if pid == 0:  # the worker: wait until it is the zygote's child
+                    os.close(report_w)
+                    os.read(gone_r, 1)
+                    os.close(gone_r)
+                    return 0
+                os.write(report_w, pid.to_bytes(8, "little"))
+                code = 0
+            finally:
+                if os.getpid() != 1:
+                    os._exit(code)
+        os.close(report_w)
+        os.close(gone_r)
+        data = os.read(report_r, 8)
+        os.close(report_r)
+        try:
+            os.waitpid(middle, 0)  # after this the worker is re-parented to us
+        except ChildProcessError:
+            pass
+        os.close(gone_w)  # now its parent-death signal will be about us
+        if len(data) != 8:
+            raise OSError(errno.ECHILD, "could not start a worker in a new pid namespace")
+        return int.from_bytes(data, "little")
+
     def close(self) -> None:
         if self._own_ns is not None:
             os.close(self._own_ns)
             self._own_ns = None
 
 
+def _pidns_method() -> str:
+    """`setns` when this process may return to its pid namespace, else `intermediate`."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            own = os.open("/proc/self/ns/pid", os.O_RDONLY)
+            _libc.unshare(_libc.CLONE_NEWPID)
+            _libc.setns(own, _libc.CLONE_NEWPID)
+            code = 0
+        except BaseException:  # noqa: BLE001 -- any failure means "cannot go back"
+            pass
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return "setns" if os.waitstatus_to_exitcode(status) == 0 else "intermediate"
+
+
 def probe() -> str:
     """`pidns` when this process can fork a child into a new pid namespace, else `subreaper`.
 
-    Call single-threaded (the zygote, at start); it forks once to find out.
+    Call single-threaded (the zygote, at start); it forks a few times to find out.
     """
     if not _libc.LINUX or not hasattr(os, "fork"):
         return SUBREAPER
@@ -80,7 +143,10 @@ def probe() -> str:
     if pid == 0:
         os._exit(0 if os.getpid() == 1 else 1)
     forker.close()
-    _, status = os.waitpid(pid, 0)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # re-parented to an ancestor that is a subreaper
+        return SUBREAPER
     return PIDNS if os.waitstatus_to_exitcode(status) == 0 else SUBREAPER
 
 

@@ -72,7 +72,6 @@ def main(ctrl_fd: int) -> None:
     try:
         mechanisms = layers.probe_as_zygote(init.get("prefer"), network=init["isolation"])
         forker = procs.Forker(mechanisms.processes)
-        procs.become_reaper()
     except (OSError, ValueError) as exc:
         _send(ctrl, {"type": "error", "error": str(exc)})
         return
