@@ -1,7 +1,7 @@
 """Apply the sandbox's layers to one process: the worker's path, and the public `confine()`.
 
 `apply(policy)` runs in the process to confine, single-threaded, in this order: rlimits; the
-mount namespace (fallback filesystem layer); the network namespace; the scratch folder as
+network namespace; the mount namespace (fallback filesystem layer); the scratch folder as
 working directory and TMPDIR; Landlock; capabilities dropped; the seccomp filter last (it
 refuses the mount and namespace calls the earlier steps make). Any failure raises OSError, so
 the caller fails closed instead of running a tool half-confined.
@@ -81,12 +81,12 @@ def apply(policy: Policy) -> None:
     if policy.execute_defaults:
         execute += [p for p in paths.SYSTEM_READ if os.path.exists(p)] + paths.python_roots()
     scratch = policy.scratch
-    if m.filesystem == layers.MOUNTNS:
+    if not policy.network and m.network == isolation.NETNS:
+        isolation.enter_network_namespace()
+    if m.filesystem == layers.MOUNTNS:  # after: it may hide /proc, which unshare reads
         if not scratch:
             raise OSError(errno.EINVAL, "the mount-namespace layer needs a scratch folder")
         mountns.apply(read + execute, write, scratch, policy.scratch_bytes)
-    if not policy.network and m.network == isolation.NETNS:
-        isolation.enter_network_namespace()
     if scratch:
         os.chdir(scratch)
         os.environ["TMPDIR"] = scratch
