@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
@@ -155,9 +156,12 @@ def test_isolation_mechanism_is_reported(pool: SandboxPool) -> None:
 
 def test_run_many_is_parallel_and_keeps_order(pool: SandboxPool) -> None:
     meeting = tempfile.mkdtemp(dir=sandbox_tools.MEET_ROOT)
-    results = pool.run_many(
-        [("Meet", (meeting, "2")), ("Echo", ("second",)), ("Meet", (meeting, "2"))]
-    )
+    try:
+        results = pool.run_many(
+            [("Meet", (meeting, "2")), ("Echo", ("second",)), ("Meet", (meeting, "2"))]
+        )
+    finally:
+        shutil.rmtree(meeting)
     assert [r.items for r in results] == [("met",), ("second",), ("met",)]
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from tools import (ErrorKind, Files, Limits, Registry, SandboxError, SandboxPool,
                    ToolDefinitionError, tool)
-from tools.sandbox import confine, layers, syscalls
+from tools.sandbox import cgroups, confine, layers, syscalls
 from tests import sandbox_tools
 from tests.test_sandbox import processes_with
 
@@ -103,13 +103,18 @@ def test_a_pinned_mechanism_that_is_missing_is_an_error_not_a_weaker_one() -> No
 
 
 def test_declared_read_is_granted_to_that_tool_only() -> None:
-    Path(sandbox_tools.DECLARED).write_text("SECRET-7f3a\n")
-    with SandboxPool(Registry(tools=sandbox_tools.ALL), workers=1, limits=LIMITS) as pool:
-        assert pool.run("ReadDeclared", ()).items == ("SECRET-7f3a\n",)
-        refused = pool.run("ReadPath", (sandbox_tools.DECLARED,))
-        assert refused.error is not None and refused.error.kind is ErrorKind.SANDBOX
-        assert "files=Files" in refused.error.message
-        assert set(pool.worker_pids(tool="ReadDeclared")).isdisjoint(pool.worker_pids(tool="Echo"))
+    declared = Path(sandbox_tools.DECLARED)
+    declared.write_text("SECRET-7f3a\n")
+    try:
+        with SandboxPool(Registry(tools=sandbox_tools.ALL), workers=1, limits=LIMITS) as pool:
+            assert pool.run("ReadDeclared", ()).items == ("SECRET-7f3a\n",)
+            refused = pool.run("ReadPath", (str(declared),))
+            assert refused.error is not None and refused.error.kind is ErrorKind.SANDBOX
+            assert "files=Files" in refused.error.message
+            assert set(pool.worker_pids(tool="ReadDeclared")).isdisjoint(
+                pool.worker_pids(tool="Echo"))
+    finally:
+        declared.unlink()
 
 
 def test_files_must_be_absolute_or_under_home() -> None:
@@ -146,3 +151,31 @@ def test_confine_bounds_a_process_started_outside_the_pool(secret: Path) -> None
     finally:
         hook.close()
     assert not os.path.exists(scratch)
+
+
+def test_cgroup_v2_groups_are_written_as_the_kernel_expects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cgroup v2 path on a stand-in folder (this machine's v2 hierarchy has no controllers):
+    found through MOSS_SANDBOX_CGROUP, limits written, OOM kills read, the group killed."""
+    parent = tmp_path / "delegated"
+    parent.mkdir()
+    (parent / "cgroup.subtree_control").write_text("cpu memory pids\n")
+    monkeypatch.setenv(cgroups.ENV_PARENT, str(parent))
+    assert cgroups.find_all()[0] == (cgroups.CGROUP2, [str(parent)])
+    group = cgroups.Group(cgroups.CGROUP2, [str(parent)], "moss-test-w1")
+    group.create(memory_bytes=256 << 20, processes=32)
+    folder = parent / "moss-test-w1"
+    assert (folder / "memory.max").read_text() == str(256 << 20)
+    assert (folder / "pids.max").read_text() == "32"
+    assert (folder / "memory.swap.max").read_text() == "0"
+    assert not group.oom_killed()
+    (folder / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
+    assert group.oom_killed()
+    (folder / "cgroup.kill").write_text("")
+    group.kill()
+    assert (folder / "cgroup.kill").read_text() == "1"
+    for leftover in folder.iterdir():  # the kernel's files vanish with the group; these do not
+        leftover.unlink()
+    group.remove()
+    assert not folder.exists()

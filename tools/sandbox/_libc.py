@@ -11,6 +11,7 @@ import ctypes
 import os
 import platform
 import sys
+from collections.abc import Callable
 
 LINUX = sys.platform.startswith("linux")
 MACHINE = platform.machine()
@@ -119,6 +120,26 @@ def enter_user_namespace() -> None:
         f.write(f"{uid} {uid} 1")
     with open("/proc/self/gid_map", "w", encoding="ascii") as f:
         f.write(f"{gid} {gid} 1")
+
+
+def works_in_child(check: Callable[[], bool]) -> bool:
+    """Run `check` in a forked child and say whether it returned True there.
+
+    How the sandbox tries a mechanism that changes the process for good (a namespace, a
+    filter) without changing this one. Call single-threaded.
+    """
+    if not LINUX or not hasattr(os, "fork"):
+        return False
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = 0 if check() else 2
+        except BaseException:  # noqa: BLE001 -- any failure means "does not work"
+            pass
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def unshare_namespaces(flags: int) -> None:

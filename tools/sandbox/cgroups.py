@@ -19,9 +19,10 @@ processes and threads the group may hold, so a fork bomb gets EAGAIN instead of 
 from __future__ import annotations
 
 import os
-import signal
 import time
 from collections.abc import Iterator
+
+from tools.sandbox import procs
 
 CGROUP2 = "cgroup2"
 CGROUP1 = "cgroup1"
@@ -107,6 +108,23 @@ def find_all() -> list[tuple[str, list[str]]]:
     return found
 
 
+def sweep(parents: list[str]) -> None:
+    """Remove empty worker groups left by pools whose agent process is gone (a zygote that
+    was killed cannot clean up after itself). Group names start with the owner's pid."""
+    for parent in parents:
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        for name in names:
+            owner = name.split("-")[1] if name.startswith("moss-") else ""
+            if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+                try:
+                    os.rmdir(os.path.join(parent, name))
+                except OSError:  # not empty, or not ours to remove
+                    pass
+
+
 class Group:
     """One worker's group(s): made by the zygote before the fork, joined by the worker."""
 
@@ -160,11 +178,7 @@ class Group:
             pids = self.pids()
             if not pids:
                 return
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            procs.kill_all(pids)
             time.sleep(0.001)
 
     def pids(self) -> list[int]:

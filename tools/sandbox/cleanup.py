@@ -47,6 +47,8 @@ def after_call(scratch: str | None, handlers: Handlers) -> bool:
         if handler is not None and signal.getsignal(sig) is not handler:
             try:
                 signal.signal(sig, handler)
+                if sig == signal.SIGXCPU:  # a pid-1 worker's handler is libc's, not Python's
+                    procs.exit_on_cpu_limit()
             except (OSError, ValueError, TypeError):
                 ok = False
     if scratch:

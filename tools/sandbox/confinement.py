@@ -177,7 +177,7 @@ def confine(
     group = None
     if mechanisms.limits != cgroups.RLIMIT:
         group = cgroups.Group(mechanisms.limits, list(mechanisms.cgroup_parents),
-                              f"moss-confined-{os.getpid()}-{os.path.basename(scratch)}")
+                              f"moss-{os.getpid()}-confined-{os.path.basename(scratch)}")
         group.create(limits.memory_bytes, limits.processes)
     policy = Policy(mechanisms=mechanisms, network=network, files=files, execute_defaults=True,
                     scratch=scratch, memory_bytes=limits.memory_bytes,

@@ -92,19 +92,13 @@ def probe(preference: str = "auto") -> str:
 
 
 def _works(mechanism: str) -> bool:
-    if not hasattr(os, "fork"):
-        return False
-    pid = os.fork()
-    if pid == 0:  # child: try it, and check a socket really cannot reach anything
-        code = 1
-        try:
-            apply(mechanism)
-            code = 0 if _network_blocked() else 2
-        except BaseException:  # noqa: BLE001 -- any failure means "does not work"
-            pass
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+    """Try it in a child, and check a socket really cannot reach anything there."""
+
+    def check() -> bool:
+        apply(mechanism)
+        return _network_blocked()
+
+    return _libc.works_in_child(check)
 
 
 def _network_blocked() -> bool:

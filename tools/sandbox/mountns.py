@@ -126,18 +126,11 @@ def apply(read: Iterable[str], write: Iterable[str], scratch: str, scratch_bytes
 
 def probe() -> bool:
     """Whether a mount namespace with these mounts can be made here (forks once to try)."""
-    if not _libc.LINUX or not hasattr(os, "fork"):
-        return False
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            _libc.unshare_namespaces(_libc.CLONE_NEWNS)
-            _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
-            _read_only_everywhere()
-            code = 0
-        except BaseException:  # noqa: BLE001 -- any failure means "not available"
-            pass
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+
+    def check() -> bool:
+        _libc.unshare_namespaces(_libc.CLONE_NEWNS)
+        _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+        _read_only_everywhere()
+        return True
+
+    return _libc.works_in_child(check)

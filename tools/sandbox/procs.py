@@ -22,6 +22,7 @@ import ctypes
 import errno
 import os
 import signal
+from collections.abc import Iterable
 
 from tools.sandbox import _libc
 
@@ -113,19 +114,14 @@ class Forker:
 
 def _pidns_method() -> str:
     """`setns` when this process may return to its pid namespace, else `intermediate`."""
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            own = os.open("/proc/self/ns/pid", os.O_RDONLY)
-            _libc.unshare(_libc.CLONE_NEWPID)
-            _libc.setns(own, _libc.CLONE_NEWPID)
-            code = 0
-        except BaseException:  # noqa: BLE001 -- any failure means "cannot go back"
-            pass
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return "setns" if os.waitstatus_to_exitcode(status) == 0 else "intermediate"
+
+    def check() -> bool:
+        own = os.open("/proc/self/ns/pid", os.O_RDONLY)
+        _libc.unshare(_libc.CLONE_NEWPID)
+        _libc.setns(own, _libc.CLONE_NEWPID)
+        return True
+
+    return "setns" if _libc.works_in_child(check) else "intermediate"
 
 
 def probe() -> str:
@@ -192,11 +188,7 @@ def kill_leftovers() -> int:
         children = _children()
         if not children:
             break
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_all(children)
         killed += len(children)
         killed += _reap_all(block=False)
     return killed + _reap_all()
@@ -239,9 +231,13 @@ def _children() -> list[int]:
 
 def kill_children_except(keep: set[int]) -> None:
     """For the zygote: kill its children that are not workers (orphans of a killed worker)."""
-    for pid in _children():
-        if pid not in keep:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    kill_all(pid for pid in _children() if pid not in keep)
+
+
+def kill_all(pids: Iterable[int]) -> None:
+    """SIGKILL each of `pids`, ignoring those already gone."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import os
 import socket
 import struct
 
@@ -81,20 +80,14 @@ def supported() -> bool:
 def probe() -> bool:
     """Whether the kernel takes the filter: tried in a forked child, which then checks that
     ptrace is refused (call single-threaded)."""
-    if not supported() or not hasattr(os, "fork"):
+    if not supported():
         return False
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            install(network=False, deny_sockets=False)
-            code = 0 if _libc.libc().ptrace(0, 0, None, None) == -1 and \
-                ctypes.get_errno() == errno.EPERM else 2
-        except BaseException:  # noqa: BLE001 -- any failure means "does not work"
-            pass
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+
+    def check() -> bool:
+        install(network=False, deny_sockets=False)
+        return _libc.libc().ptrace(0, 0, None, None) == -1 and ctypes.get_errno() == errno.EPERM
+
+    return _libc.works_in_child(check)
 
 
 def blocked_calls() -> list[str]:

@@ -72,6 +72,7 @@ def main(ctrl_fd: int) -> None:
     try:
         mechanisms = layers.probe_as_zygote(init.get("prefer"), network=init["isolation"])
         forker = procs.Forker(mechanisms.processes)
+        cgroups.sweep(list(mechanisms.cgroup_parents))
     except (OSError, ValueError) as exc:
         _send(ctrl, {"type": "error", "error": str(exc)})
         return
@@ -97,6 +98,7 @@ def main(ctrl_fd: int) -> None:
     )
     zygote = _Zygote(ctrl, tools, load_errors, mechanisms, forker, init, (wake_r, wake_w))
     zygote.loop()
+    shutil.rmtree(init["scratch_root"], ignore_errors=True)  # also when the pool died first
     os._exit(0)
 
 
