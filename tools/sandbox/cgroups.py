@@ -108,9 +108,10 @@ def find_all() -> list[tuple[str, list[str]]]:
     return found
 
 
-def sweep(parents: list[str]) -> None:
-    """Remove empty worker groups left by pools whose agent process is gone (a zygote that
-    was killed cannot clean up after itself). Group names start with the owner's pid."""
+def sweep(parents: list[str], prefix: str | None = None) -> None:
+    """Remove empty worker groups a killed zygote could not: those named `prefix...` (a pool
+    whose zygote died), or those of pools whose agent process is gone (names start with
+    `moss-<owner pid>-`)."""
     for parent in parents:
         try:
             names = os.listdir(parent)
@@ -118,7 +119,9 @@ def sweep(parents: list[str]) -> None:
             continue
         for name in names:
             owner = name.split("-")[1] if name.startswith("moss-") else ""
-            if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+            if (prefix and name.startswith(prefix)) or (
+                owner.isdigit() and not os.path.exists(f"/proc/{owner}")
+            ):
                 try:
                     os.rmdir(os.path.join(parent, name))
                 except OSError:  # not empty, or not ours to remove

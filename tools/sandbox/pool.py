@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from tools.errors import SandboxError
 from tools.registry import Registry
 from tools.result import ErrorKind, ToolResult
-from tools.sandbox import isolation, launch, layers, outcomes, profiles, protocol
+from tools.sandbox import cgroups, isolation, launch, layers, outcomes, profiles, protocol
 from tools.sandbox.limits import Limits
 from tools.sandbox.outcomes import WorkerHandle
 
@@ -203,6 +203,7 @@ class SandboxPool:
         if self._executor is not None:
             self._executor.shutdown(wait=False)
         shutil.rmtree(self._scratch_root, ignore_errors=True)
+        cgroups.sweep(list(self._mechanisms.cgroup_parents), prefix=f"moss-{self.token}-")
 
     def __enter__(self) -> SandboxPool:
         return self
