@@ -8,12 +8,18 @@ from __future__ import annotations
 import ctypes
 import os
 import socket
+import tempfile
 import time
 from typing import Annotated
 
 from pydantic import Field
 
-from tools import Tool, ToolFailure, ToolResult, tool
+from tools import Files, Tool, ToolFailure, ToolResult, tool
+
+# Where Meet's calls find each other: a folder it declares, since a call may write only its
+# own scratch folder otherwise.
+MEET_ROOT = os.path.join(tempfile.gettempdir(), f"moss-sandbox-meet-{os.getuid()}")
+os.makedirs(MEET_ROOT, exist_ok=True)
 
 
 @tool(name="Echo", capability="Echo", signature="Echo(text)")
@@ -23,7 +29,11 @@ def echo(text: Annotated[str, Field(max_length=100)], times: int = 1) -> str:
 
 @tool(name="Pid", capability="Process id", signature="Pid()")
 def pid() -> str:
-    return str(os.getpid())
+    """The worker's pid as the pool sees it (in its own pid namespace a worker is pid 1)."""
+    try:
+        return os.readlink("/proc/self")
+    except OSError:
+        return str(os.getpid())
 
 
 @tool(name="Sleep", capability="Sleeper", signature="Sleep(seconds)")
@@ -120,14 +130,55 @@ class Counter(Tool):
         return ToolResult.lines([f"calls = {self.calls}", f"setups = {self.setups}"])
 
 
+@tool(name="Daemon", capability="Daemon", signature="Daemon(then_sleep)")
+def daemon(then_sleep: float = 0) -> str:
+    """Leave a daemon behind (double fork, new session), then maybe sleep past the wall time."""
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            time.sleep(60)
+        os._exit(0)
+    os.wait()
+    time.sleep(then_sleep)
+    return "daemon started"
+
+
+@tool(name="ReadPath", capability="Reader", signature="ReadPath(path)")
+def read_path(path: str) -> str:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read(100)
+
+
+@tool(name="Forks", capability="Forker", signature="Forks(count)")
+def forks(count: int = 1000) -> str:
+    """Fork `count` sleeping children (a small fork bomb); the process limit should stop it."""
+    for made in range(count):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+    return f"forked {count}"
+
+
+DECLARED = os.path.join(tempfile.gettempdir(), f"moss-sandbox-declared-{os.getuid()}.txt")
+
+
+@tool(name="ReadDeclared", capability="Reader", signature="ReadDeclared()",
+      files=Files(read=[DECLARED]))
+def read_declared() -> str:
+    """Reads the one file it declared (the test writes it before starting the pool)."""
+    return read_path.fn(DECLARED)
+
+
 ALL = [echo, pid, sleep, spin, alloc, connect, raw_connect, fetch, shout, flood, exit_, raise_,
-       refuse, Counter]
+       refuse, Counter, daemon, read_path, read_declared, forks]
 
 
-@tool(name="Meet", capability="Rendezvous", signature="Meet(directory, count)")
+@tool(name="Meet", capability="Rendezvous", signature="Meet(directory, count)",
+      files=Files(write=[MEET_ROOT]))
 def meet(directory: str, count: int = 2) -> str:
-    """Wait (up to 5 s) until `count` calls have arrived: proves calls run at the same time."""
-    open(os.path.join(directory, str(os.getpid())), "w").close()
+    """Wait (up to 5 s) until `count` calls have arrived in `directory` (inside MEET_ROOT):
+    proves calls run at the same time."""
+    os.close(tempfile.mkstemp(dir=directory)[0])  # a unique name: each worker is pid 1
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         if len(os.listdir(directory)) >= count:

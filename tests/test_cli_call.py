@@ -66,7 +66,9 @@ def test_tools_list_shows_the_third_party_plugin(moss: Run) -> None:
     weekday = next(t for t in listing["tools"] if t["name"] == "Weekday")
     assert weekday == {"name": "Weekday", "capability": "Calendar", "signature": "Weekday(date)",
                        "source": "moss-plugin-weekday", "enabled": True, "available": True,
-                       "unavailable_reason": None, "network": False}
+                       "unavailable_reason": None, "network": False,
+                       "files": {"read": [], "write": [], "execute": []}}
+    assert listing["sandbox"]["filesystem"] in ("landlock", "mountns", "none")
     search = next(t for t in listing["tools"] if t["name"] == "Search")
     assert search["available"] is False  # no index and no server in the test's data folder
     assert "moss-agent index add PATH" in search["unavailable_reason"]

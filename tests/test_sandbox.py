@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,7 +109,7 @@ def test_each_limit_fails_cleanly_and_the_pool_keeps_serving(
     assert_untouched(listener)
     assert pool.run("Echo", ("still here",)).items == ("still here",)
     pool.warm(timeout=10)
-    assert len(pool.worker_pids(network=False)) == 2
+    assert len(pool.worker_pids(tool="Echo")) == 2
 
 
 def test_wall_time_kills_the_worker_promptly(pool: SandboxPool) -> None:
@@ -152,10 +154,14 @@ def test_isolation_mechanism_is_reported(pool: SandboxPool) -> None:
     assert pool.network_isolation_description
 
 
-def test_run_many_is_parallel_and_keeps_order(pool: SandboxPool, tmp_path: Path) -> None:
-    results = pool.run_many(
-        [("Meet", (str(tmp_path), "2")), ("Echo", ("second",)), ("Meet", (str(tmp_path), "2"))]
-    )
+def test_run_many_is_parallel_and_keeps_order(pool: SandboxPool) -> None:
+    meeting = tempfile.mkdtemp(dir=sandbox_tools.MEET_ROOT)
+    try:
+        results = pool.run_many(
+            [("Meet", (meeting, "2")), ("Echo", ("second",)), ("Meet", (meeting, "2"))]
+        )
+    finally:
+        shutil.rmtree(meeting)
     assert [r.items for r in results] == [("met",), ("second",), ("met",)]
 
 

@@ -27,6 +27,7 @@ class ErrorKind(str, Enum):
     MEMORY = "memory"  # allocation failed under the memory limit
     OUTPUT = "output"  # result larger than the output limit
     NETWORK = "network"  # the tool tried to reach the network without permission
+    SANDBOX = "sandbox"  # refused by the sandbox: an undeclared file, a blocked system call
     CRASHED = "crashed"  # worker died (os._exit, signal, segfault)
     EXCEPTION = "exception"  # the tool raised an unexpected exception
     INVALID_ARGS = "invalid_args"  # the model's arguments failed validation

@@ -3,7 +3,8 @@
 A tool has four declared facts, because the MOSS meta instruction and Results segment need
 exactly these: its API name as the model writes it (`Calculate`), its capability label in the
 meta instruction (`Calculator`), its signature line (`Calculate(expression)`) and whether it
-needs the network. Its arguments are a pydantic model derived from the Python signature, so
+needs the network. A fifth, `files`, tells the sandbox which files beyond its defaults the tool
+may read, write or execute; everything else on the machine stays out of its reach. Its arguments are a pydantic model derived from the Python signature, so
 the model's arguments (always strings on the wire) are checked and converted before the tool
 sees them, and a bad call becomes one readable line instead of a traceback.
 
@@ -18,7 +19,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 
 from tools.errors import InvalidArguments, ToolDefinitionError
 from tools.result import ErrorKind, ToolFailure, ToolResult
@@ -30,11 +31,49 @@ def _ordinal(n: int) -> str:
     return _ORDINALS.get(n, f"{n}th")
 
 
+class Files(BaseModel):
+    """Files and folders a tool needs beyond what every sandboxed call gets.
+
+    Every call may read the system's libraries, Python and its import path, and write a fresh
+    scratch folder (its working directory, also `TMPDIR`), emptied after the call; it can read
+    nothing in the user's home or the moss-agent data folder and execute no program. A tool
+    that needs more says so, e.g. `Files(read=["~/.config/weather.toml"])`: `moss-agent tools
+    list` shows it to the user, and the sandbox grants exactly that, to that tool's workers
+    only. Paths are absolute or start with `~`; a folder covers everything inside it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    read: tuple[str, ...] = ()
+    write: tuple[str, ...] = ()
+    execute: tuple[str, ...] = ()
+
+    @field_validator("read", "write", "execute", mode="before")
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        if isinstance(value, (str, bytes)):
+            raise ValueError("give a list of paths, not one string")
+        paths = tuple(str(v) for v in value) if isinstance(value, (list, tuple, set)) else value
+        for path in paths if isinstance(paths, tuple) else ():
+            if not (path.startswith("/") or path.startswith("~")):
+                raise ValueError(f"{path!r} must be absolute or start with ~")
+        return paths
+
+    def __bool__(self) -> bool:
+        return bool(self.read or self.write or self.execute)
+
+    def describe(self) -> str:
+        """`read: a, b; write: c`, or `-` when nothing is declared."""
+        parts = [f"{kind}: {', '.join(paths)}" for kind, paths in
+                 (("read", self.read), ("write", self.write), ("execute", self.execute)) if paths]
+        return "; ".join(parts) or "-"
+
+
 class Tool:
     """Base class of every tool. Subclass it for a tool with state or set-up; use `@tool` else.
 
-    Subclasses declare `name`, `capability`, `signature` (and `network`, `description`) as
-    class attributes, may override `setup()` (run once in each sandbox worker before its first
+    Subclasses declare `name`, `capability`, `signature` (and `network`, `files`,
+    `description`) as class attributes, may override `setup()` (run once in each sandbox worker before its first
     call, e.g. to import sympy off the call's clock) and implement `run(self, ...)` with typed
     parameters. `run` returns a `ToolResult` or a plain `str` (a single value) and raises
     `ToolFailure` for a clean `No result.`. The constructor takes no arguments, because the
@@ -45,6 +84,7 @@ class Tool:
     capability: ClassVar[str]
     signature: ClassVar[str]
     network: ClassVar[bool] = False
+    files: ClassVar[Files] = Files()
     description: ClassVar[str] = ""
 
     _args_model: type[BaseModel] | None = None
@@ -85,6 +125,15 @@ class Tool:
         moment rather than of the import.
         """
         return bool(self.network)
+
+    def needs_files(self) -> Files:
+        """The files this tool's sandbox workers may use beyond the defaults.
+
+        The default is the `files` class attribute. Override it when the need depends on
+        configuration (Search reads its index file only when it searches a local index); the
+        sandbox asks when it starts a worker and routes a call, like `needs_network()`.
+        """
+        return self.files
 
     # --- what the runtime uses ------------------------------------------------------------
 
@@ -188,6 +237,7 @@ class FunctionTool(Tool):
         capability: str,
         signature: str,
         network: bool = False,
+        files: Files | dict[str, list[str]] | None = None,
         description: str = "",
     ) -> None:
         self.fn = fn
@@ -195,6 +245,7 @@ class FunctionTool(Tool):
         self.capability = capability  # type: ignore[misc]
         self.signature = signature  # type: ignore[misc]
         self.network = network  # type: ignore[misc]
+        self.files = _files(name, files)  # type: ignore[misc]
         self.description = description or inspect.getdoc(fn) or ""  # type: ignore[misc]
         self._spec = _import_path(fn.__module__, fn.__qualname__)
         self.__doc__ = fn.__doc__
@@ -218,6 +269,7 @@ def tool(
     capability: str,
     signature: str,
     network: bool = False,
+    files: Files | dict[str, list[str]] | None = None,
     description: str = "",
 ) -> Callable[[Callable[..., ToolResult | str]], FunctionTool]:
     """Turn a typed function into a `Tool` instance.
@@ -227,7 +279,8 @@ def tool(
 
     A plain `str` return is a single value; raise `ToolFailure(message, kind)` for a clean
     `No result.`. Constrain arguments with `Annotated[str, Field(max_length=...)]`; give
-    optional arguments defaults.
+    optional arguments defaults. `files=Files(read=[...])` (or a dict of the same) declares
+    files the tool needs beyond its sandbox's defaults.
     """
 
     def decorate(fn: Callable[..., ToolResult | str]) -> FunctionTool:
@@ -237,6 +290,7 @@ def tool(
             capability=capability,
             signature=signature,
             network=network,
+            files=files,
             description=description,
         )
 
@@ -254,6 +308,19 @@ def check_arity(tool: str, names: list[str], required: int, got: int, signature:
         wanted = f"{required} to {len(names)} arguments"
     listed = f" ({', '.join(names)})" if names else ""
     raise InvalidArguments(f"{tool} takes {wanted}{listed}, got {got}; write it as {signature}")
+def _files(tool_name: str, files: Files | dict[str, list[str]] | None) -> Files:
+    if files is None:
+        return Files()
+    if isinstance(files, Files):
+        return files
+    try:
+        return Files.model_validate(files)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                             for e in exc.errors(include_url=False))
+        raise ToolDefinitionError(
+            f"{tool_name}: files must look like {{'read': ['~/path', ...]}} ({problems})"
+        ) from None
 
 
 def coerce_result(name: str, output: object) -> ToolResult:

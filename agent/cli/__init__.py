@@ -7,6 +7,7 @@ and `moss-agent call` start fast without importing torch.
 from __future__ import annotations
 
 import importlib
+import os
 import warnings
 
 import click
@@ -49,13 +50,18 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="moss-agent")
-def main() -> None:
+@click.option("--unsafe-no-fs-isolation", is_flag=True,
+              help="Run tools even where the kernel offers no filesystem isolation (no Landlock, "
+              "no mount namespaces): they can then read and change your files.")
+def main(unsafe_no_fs_isolation: bool) -> None:
     """moss-agent: a MOSS-003 style runtime for tool-augmented language models.
 
     The model thinks, writes commands such as Calculate("2^10"), the runtime runs them in
     sandboxed plugins and feeds the results back, and the model answers.
     """
     warnings.showwarning = _show_warning
+    if unsafe_no_fs_isolation:  # read by every SandboxPool this process starts
+        os.environ["MOSS_SANDBOX_UNSAFE_NO_FS_ISOLATION"] = "1"
 
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,

@@ -8,9 +8,9 @@ import warnings
 import click
 
 from agent.cli.options import MCP_CONFIG_OPTION, open_mcp
-from tools import Registry
-from tools.sandbox import describe_isolation
-from tools.sandbox.isolation import probe
+from tools import Registry, SandboxError
+from tools.sandbox import describe_isolation, layers
+from tools.sandbox.confinement import probe_in_child
 
 
 @click.group()
@@ -25,25 +25,28 @@ def list_tools(as_json: bool, mcp_config: str | None) -> None:
     """Name, capability, signature, source distribution and state of every tool.
 
     MCP servers' tools show SOURCE mcp:SERVER (their servers are started to list them); a
-    server that cannot start is named with the reason. The last line says which network
-    isolation keeps the offline tools off the network here.
+    server that cannot start is named with the reason. Then the files each tool declared it
+    needs, and the kernel mechanism that carries each sandbox layer here (filesystem,
+    network, processes, limits, syscalls).
     """
     registry = Registry.discover()
-    try:  # probe forks: do it before the MCP client's thread exists
-        mechanism = probe()
-    except (OSError, ValueError) as exc:
-        mechanism = f"unavailable ({exc})"
+    try:  # the probe starts a child process: do it before the MCP client's thread exists
+        mechanisms: layers.Mechanisms | None = probe_in_child()
+        mechanism = mechanisms.network
+    except SandboxError as exc:
+        mechanisms, mechanism = None, f"unavailable ({exc})"
     with warnings.catch_warnings():  # a failed server is reported below, in the listing
         warnings.simplefilter("ignore")
         toolset = open_mcp(mcp_config, registry)
     try:
-        _list(registry, toolset, mechanism, as_json)
+        _list(registry, toolset, mechanisms, mechanism, as_json)
     finally:
         if toolset is not None:
             toolset.close()
 
 
-def _list(registry: Registry, toolset: object, mechanism: str, as_json: bool) -> None:
+def _list(registry: Registry, toolset: object, mechanisms: layers.Mechanisms | None, mechanism: str,
+          as_json: bool) -> None:
     servers = toolset.statuses() if toolset is not None else []  # type: ignore[attr-defined]
     rows = [
         {
@@ -55,6 +58,7 @@ def _list(registry: Registry, toolset: object, mechanism: str, as_json: bool) ->
             "available": e.tool.is_available(),
             "unavailable_reason": e.tool.unavailable_reason(),
             "network": e.tool.needs_network(),
+            "files": e.tool.needs_files().model_dump(mode="json"),
         }
         for e in registry.entries()
     ]
@@ -62,6 +66,7 @@ def _list(registry: Registry, toolset: object, mechanism: str, as_json: bool) ->
         payload = {
             "tools": rows,
             "network_isolation": mechanism,
+            "sandbox": mechanisms.public() if mechanisms else None,
             "mcp_servers": [s.model_dump() for s in servers],
             "warnings": [w.model_dump() for w in registry.warnings],
         }
@@ -87,6 +92,18 @@ def _list(registry: Registry, toolset: object, mechanism: str, as_json: bool) ->
             click.echo(f"MCP server {server.name!r} is unavailable: {server.reason}")
         if server.note:
             click.echo(f"MCP server {server.name!r} {server.note}")
+    declared = [(e.tool.name, e.tool.needs_files()) for e in registry.entries()]
+    if any(files for _, files in declared):
+        click.echo("\nFiles the tools declared (every other tool sees none of them):")
+        for name, files in declared:
+            if files:
+                click.echo(f"  {name}: {files.describe()}")
     click.echo(f"\nNetwork isolation: {describe_isolation(mechanism)}")
+    if mechanisms is not None:
+        click.echo("Sandbox layers here:")
+        for layer, text in mechanisms.describe().items():
+            click.echo(f"  {layer}: {getattr(mechanisms, layer)} - {text}")
+        if mechanisms.filesystem == layers.NONE and not layers.unsafe_allowed():
+            click.echo(f"warning: {layers.refusal()}", err=True)
     for warning in registry.warnings:
         click.echo(f"warning: {warning.message}", err=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tools import ErrorKind, Tool, ToolFailure, ToolResult
+from tools import ErrorKind, Files, Tool, ToolFailure, ToolResult
 from plugins.search.config import SearchConfig
 from plugins.search.errors import SearchError
 from plugins.search.providers import Provider, make_provider
@@ -71,6 +71,15 @@ class Search(Tool):
             return (self.config or SearchConfig.from_env()).network
         except SearchError:
             return False
+
+    def needs_files(self) -> Files:
+        """Read access to the index file, and nothing else: the sandbox grants it to Search's
+        own workers only (no index is read for SearxNG)."""
+        try:
+            config = self.config or SearchConfig.from_env()
+        except SearchError:
+            return Files()
+        return Files(read=[str(config.index_path)]) if config.provider == "index" else Files()
 
     def setup(self) -> None:
         self.config = self.config or SearchConfig.from_env()

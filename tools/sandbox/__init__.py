@@ -2,11 +2,16 @@
 
 `SandboxPool(registry, workers=2, limits=Limits())` starts a clean zygote interpreter that
 imports the plugins and forks warm workers; each call is bounded by wall time, CPU time,
-memory, output size, and (unless the tool declared `network=True`) has no network.
+memory, processes, output size, sees only the files it may (Landlock, else a mount
+namespace), has no network unless the tool declared `network=True`, and cannot make the
+system calls no plugin needs (seccomp). `layers` says which kernel mechanism carries each
+layer here; `confine(...)` applies the same limits to a process you start yourself.
 """
 
+from tools.sandbox.confinement import Confinement, confine
 from tools.sandbox.isolation import describe as describe_isolation
+from tools.sandbox.layers import Mechanisms
 from tools.sandbox.limits import Limits
 from tools.sandbox.pool import SandboxPool
 
-__all__ = ["Limits", "SandboxPool", "describe_isolation"]
+__all__ = ["Confinement", "Limits", "Mechanisms", "SandboxPool", "confine", "describe_isolation"]

@@ -6,8 +6,8 @@ directly. So a worker without network permission is cut off by one of:
 - `netns`: a fresh, empty network namespace (`unshare(CLONE_NEWNET)`, with a user namespace
   when not privileged). The worker has no interfaces at all, not even a live loopback, so
   every connect fails with "Network is unreachable", whatever library makes it.
-- `seccomp`: a BPF filter that makes the `socket()` system call (and `io_uring_setup`, which
-  can create sockets) fail with EPERM, for every address family.
+- `seccomp`: the system-call filter (syscalls.py) with no socket family allowed: `socket()`
+  (and `io_uring_setup`, which can create sockets) fails with EPERM.
 - `none`: neither is available (not Linux, or a kernel without both). Reported loudly.
 
 Functions here that apply a mechanism run in a freshly forked, single-threaded worker.
@@ -15,12 +15,10 @@ Functions here that apply a mechanism run in a freshly forked, single-threaded w
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
-import platform
-import struct
-import sys
+
+from tools.sandbox import _libc, syscalls
 
 NETNS = "netns"
 SECCOMP = "seccomp"
@@ -35,92 +33,29 @@ DESCRIPTIONS = {
 
 ENV_OVERRIDE = "MOSS_SANDBOX_ISOLATION"  # auto | netns | seccomp | none
 
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNET = 0x40000000
-
-_PR_SET_PDEATHSIG = 1
-_PR_SET_SECCOMP = 22
-_PR_SET_NO_NEW_PRIVS = 38
-_SECCOMP_MODE_FILTER = 2
-
-# (audit arch, socket syscall, io_uring_setup syscall)
-_ARCH = {
-    "x86_64": (0xC000003E, 41, 425),
-    "aarch64": (0xC00000B7, 198, 425),
-}
-
-
 def describe(mechanism: str) -> str:
     return DESCRIPTIONS.get(mechanism, mechanism)
 
 
-def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(None, use_errno=True)
-
-
-def _check(result: int, what: str) -> None:
-    if result != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
-
-
 def set_parent_death_signal(sig: int) -> None:
     """Linux: deliver `sig` to this process when its parent dies (no-op elsewhere)."""
-    if sys.platform.startswith("linux"):
-        _libc().prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
+    if _libc.LINUX:
+        _libc.prctl(_libc.PR_SET_PDEATHSIG, sig)
 
 
 def enter_network_namespace() -> None:
-    """Move this process into a new, empty network namespace; raise OSError if not allowed."""
-    libc = _libc()
-    if libc.unshare(_CLONE_NEWNET) == 0:
-        return
-    # Unprivileged: a user namespace first grants CAP_SYS_ADMIN over a new network namespace.
-    _check(libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET), "unshare(CLONE_NEWUSER|CLONE_NEWNET)")
+    """Move this process into a new, empty network namespace; raise OSError if not allowed.
 
-
-def _seccomp_program() -> bytes:
-    arch = _ARCH.get(platform.machine())
-    if arch is None:
-        raise OSError(errno.ENOSYS, f"no seccomp filter for {platform.machine()}")
-    audit_arch, nr_socket, nr_io_uring_setup = arch
-
-    def insn(code: int, jt: int, jf: int, k: int) -> bytes:
-        return struct.pack("HBBI", code, jt, jf, k)
-
-    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
-    allow, deny = 0x7FFF0000, 0x00050000 | errno.EPERM
-    return b"".join(
-        [
-            insn(ld_abs, 0, 0, 4),  # 0: A = arch
-            insn(jeq, 0, 5, audit_arch),  # 1: foreign ABI (i386 on x86_64) -> deny
-            insn(ld_abs, 0, 0, 0),  # 2: A = syscall number
-            insn(jge, 3, 0, 0x40000000),  # 3: x32 ABI -> deny
-            insn(jeq, 2, 0, nr_socket),  # 4: socket() -> deny
-            insn(jeq, 1, 0, nr_io_uring_setup),  # 5: io_uring can open sockets -> deny
-            insn(ret, 0, 0, allow),  # 6
-            insn(ret, 0, 0, deny),  # 7
-        ]
-    )
-
-
-class _SockFprog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+    Unprivileged, a user namespace (mapped to the same user) first grants the right to.
+    """
+    _libc.unshare_namespaces(_libc.CLONE_NEWNET)
 
 
 def install_socket_filter() -> None:
-    """Install the seccomp filter on this (single-threaded) process; raise OSError if refused."""
-    if not sys.platform.startswith("linux"):
+    """Install the seccomp filter with no sockets at all; raise OSError if refused."""
+    if not _libc.LINUX:
         raise OSError(errno.ENOSYS, "seccomp needs Linux")
-    program = _seccomp_program()
-    buffer = ctypes.create_string_buffer(program, len(program))
-    fprog = _SockFprog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
-    libc = _libc()
-    _check(libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
-    _check(
-        libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0),
-        "prctl(PR_SET_SECCOMP)",
-    )
+    syscalls.install(network=False, deny_sockets=True)
 
 
 def apply(mechanism: str) -> None:
@@ -157,19 +92,13 @@ def probe(preference: str = "auto") -> str:
 
 
 def _works(mechanism: str) -> bool:
-    if not hasattr(os, "fork"):
-        return False
-    pid = os.fork()
-    if pid == 0:  # child: try it, and check a socket really cannot reach anything
-        code = 1
-        try:
-            apply(mechanism)
-            code = 0 if _network_blocked() else 2
-        except BaseException:  # noqa: BLE001 -- any failure means "does not work"
-            pass
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+    """Try it in a child, and check a socket really cannot reach anything there."""
+
+    def check() -> bool:
+        apply(mechanism)
+        return _network_blocked()
+
+    return _libc.works_in_child(check)
 
 
 def _network_blocked() -> bool:

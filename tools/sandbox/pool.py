@@ -4,8 +4,8 @@ A call takes an idle worker, sends it one JSON frame and waits for one back with
 Wall time is enforced here, from outside: when the deadline passes the worker is SIGKILLed
 through its pidfd and replaced, so a tool stuck in C code cannot ignore it. A worker that dies
 mid-call (os._exit, a signal, RLIMIT_CPU) is replaced too, and the zygote's exit report says
-which limit was hit. Workers of tools that declared `network=True` are a separate, lazily
-started kind without the network block.
+which limit was hit. Workers are kept per profile (profiles.py): tools that need the network
+or declared files get workers of their own, started lazily for network tools.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import signal
+import shutil
 import socket
 import subprocess
-import sys
+import tempfile
 import threading
 import time
-import warnings
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -30,56 +29,22 @@ from pydantic import ValidationError
 from tools.errors import SandboxError
 from tools.registry import Registry
 from tools.result import ErrorKind, ToolResult
-from tools.sandbox import isolation, protocol
+from tools.sandbox import cgroups, isolation, launch, layers, outcomes, profiles, protocol
 from tools.sandbox.limits import Limits
-from tools.sandbox.zygote import BOOTSTRAP
+from tools.sandbox.outcomes import WorkerHandle
 
-# Environment of the zygote and so of every worker: one thread per numeric library (threads
-# multiply address space under RLIMIT_AS) and few malloc arenas.
-_WORKER_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "NUMEXPR_MAX_THREADS": "1",
-    "NUMEXPR_NUM_THREADS": "1",
-    "MALLOC_ARENA_MAX": "2",
-    "PYTHONDONTWRITEBYTECODE": "1",
-}
 _EXIT_REPORT_WAIT_S = 1.0
-
-
-class _Worker:
-    __slots__ = ("pid", "pidfd", "sock", "network", "ready")
-
-    def __init__(self, pid: int, pidfd: int | None, sock: socket.socket, network: bool) -> None:
-        self.pid = pid
-        self.pidfd = pidfd
-        self.sock = sock
-        self.network = network
-        self.ready = False
-
-    def kill(self) -> None:
-        try:
-            if self.pidfd is not None:
-                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-            else:
-                os.kill(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, OSError):
-            pass
-
-    def close(self) -> None:
-        self.sock.close()
-        if self.pidfd is not None:
-            os.close(self.pidfd)
-            self.pidfd = None
 
 
 class SandboxPool:
     """Runs tool calls in pre-forked, confined worker processes; use it as a context manager.
 
-    `workers` is the number of warm workers for offline tools (and the most started for
-    network tools). `isolation` is "auto" (network namespace, else seccomp, else none), or a
+    `workers` is the number of warm workers per profile (the most started for network
+    tools). `isolation` is "auto" (network namespace, else seccomp, else none), or a
     mechanism to insist on; the environment variable MOSS_SANDBOX_ISOLATION overrides it.
+    `prefer` pins the mechanism of other layers (see `layers`), e.g. {"filesystem":
+    "mountns"}. Without any filesystem isolation the pool refuses to start (SandboxError)
+    unless `unsafe_no_fs_isolation` (or MOSS_SANDBOX_UNSAFE_NO_FS_ISOLATION=1) allows it.
     """
 
     def __init__(
@@ -89,6 +54,8 @@ class SandboxPool:
         limits: Limits = Limits(),
         *,
         isolation: str = "auto",
+        prefer: dict[str, str] | None = None,
+        unsafe_no_fs_isolation: bool = False,
     ) -> None:
         if workers < 1:
             raise ValueError("a SandboxPool needs at least one worker")
@@ -96,10 +63,10 @@ class SandboxPool:
         self.workers = workers
         self.limits = limits
         self._cond = threading.Condition()
-        self._idle: dict[bool, deque[_Worker]] = {False: deque(), True: deque()}
-        self._live: dict[bool, int] = {False: 0, True: 0}
-        self._all: dict[int, _Worker] = {}
-        self._pending: dict[int, tuple[bool, socket.socket]] = {}
+        self._idle: defaultdict[str, deque[WorkerHandle]] = defaultdict(deque)
+        self._live: defaultdict[str, int] = defaultdict(int)
+        self._all: dict[int, WorkerHandle] = {}
+        self._pending: dict[int, tuple[str, socket.socket]] = {}
         self._exits: dict[int, dict[str, Any]] = {}
         self._spawn_error: str | None = None
         self._ids = itertools.count(1)
@@ -110,10 +77,17 @@ class SandboxPool:
         self._specs = {e.tool.name: e.spec for e in registry.entries() if e.spec}
         # Every process of this pool carries it in its environment, to find strays by.
         self.token = f"{os.getpid()}-{id(self):x}-{time.monotonic_ns():x}"
-        self._start_zygote(isolation)
+        self._scratch_root = tempfile.mkdtemp(prefix="moss-sandbox-")
+        self._eager = profiles.eager(registry)
+        try:
+            self._start_zygote(isolation, prefer or {}, unsafe_no_fs_isolation)
+        except BaseException:
+            shutil.rmtree(self._scratch_root, ignore_errors=True)
+            raise
         with self._cond:
-            for _ in range(workers):
-                self._request_spawn(False)
+            for profile in self._eager:
+                for _ in range(workers):
+                    self._request_spawn(profile)
 
     # --- public ---------------------------------------------------------------------------
 
@@ -127,6 +101,12 @@ class SandboxPool:
         return isolation.describe(self._isolation)
 
     @property
+    def mechanisms(self) -> layers.Mechanisms:
+        """The kernel mechanism carrying each layer (filesystem, network, processes, limits,
+        syscalls) for this pool's workers."""
+        return self._mechanisms
+
+    @property
     def usable(self) -> bool:
         """False once the pool is closed or its zygote died (killed, out of memory): no new
         worker can start then, so its owner should replace it (`Agent` does)."""
@@ -136,32 +116,40 @@ class SandboxPool:
     def zygote_pid(self) -> int:
         return self._zygote.pid
 
-    def worker_pids(self, network: bool | None = None) -> list[int]:
-        """Pids of the started workers (all, or only the network / offline kind)."""
+    def worker_pids(self, network: bool | None = None, tool: str | None = None) -> list[int]:
+        """Pids of the started workers: all, only the network / offline kind, or only those
+        that would serve `tool`."""
+        profile = profiles.of(self.registry.get(tool)) if tool is not None else None
         with self._cond:
-            return sorted(p for p, w in self._all.items() if network in (None, w.network))
+            return sorted(
+                p for p, w in self._all.items()
+                if network in (None, w.network) and profile in (None, w.profile)
+            )
 
     def warm(self, timeout: float = 30.0) -> None:
-        """Block until every offline worker is started and set up (pools warm up async)."""
+        """Block until the workers started at once (the offline profiles of the enabled
+        tools) are all running and set up (pools warm up async)."""
         deadline = time.monotonic() + timeout
+        eager = set(self._eager)
         with self._cond:
-            while self._live[False] < self.workers or any(
-                net is False for net, _ in self._pending.values()
+            while any(self._live[p] < self.workers for p in eager) or any(
+                p in eager for p, _ in self._pending.values()
             ):
                 if self._closed or self._zygote_gone or time.monotonic() > deadline:
                     raise SandboxError(f"the sandbox did not warm up within {timeout} s")
-                if self._live[False] < self.workers:
-                    self._request_spawn(False)
+                for profile in eager:
+                    if self._live[profile] < self.workers:
+                        self._request_spawn(profile)
                 self._cond.wait(0.1)
-            cold = [w for w in self._idle[False] if not w.ready]
-            for worker in cold:
-                self._idle[False].remove(worker)
-        for worker in cold:
+            cold = [(p, w) for p in eager for w in self._idle[p] if not w.ready]
+            for profile, worker in cold:
+                self._idle[profile].remove(worker)
+        for profile, worker in cold:
             failure = self._await_ready(worker)
             if failure is not None:
                 raise SandboxError(f"a sandbox worker failed to start: {failure.error}")
             with self._cond:
-                self._idle[False].append(worker)
+                self._idle[profile].append(worker)
                 self._cond.notify_all()
 
     def run(self, tool: str, args: Sequence[str]) -> ToolResult:
@@ -214,6 +202,8 @@ class SandboxPool:
             sock.close()
         if self._executor is not None:
             self._executor.shutdown(wait=False)
+        shutil.rmtree(self._scratch_root, ignore_errors=True)
+        cgroups.sweep(list(self._mechanisms.cgroup_parents), prefix=f"moss-{self.token}-")
 
     def __enter__(self) -> SandboxPool:
         return self
@@ -230,66 +220,43 @@ class SandboxPool:
 
     # --- start-up -------------------------------------------------------------------------
 
-    def _start_zygote(self, preference: str) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = dict(os.environ, **_WORKER_ENV, MOSS_SANDBOX_POOL=self.token)
-        search_path = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
-        self._zygote = subprocess.Popen(
-            [sys.executable, "-c", BOOTSTRAP, str(theirs.fileno()), json.dumps(search_path)],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            env=env,
+    def _start_zygote(self, preference: str, prefer: dict[str, str], unsafe: bool) -> None:
+        init = {"specs": self._specs, "isolation": preference, "prefer": prefer,
+                "scratch_root": self._scratch_root, "token": self.token}
+        self._zygote, self._ctrl, hello = launch.start_zygote(
+            init, self.token, max(60.0, self.limits.startup_s), unsafe
         )
-        theirs.close()
-        self._ctrl = ours
-        ours.send(json.dumps({"specs": self._specs, "isolation": preference}).encode())
-        ours.settimeout(max(60.0, self.limits.startup_s))
-        try:
-            hello = json.loads(ours.recv(1 << 20) or b"{}")
-        except (OSError, ValueError) as exc:
-            hello = {"type": "error", "error": f"no answer from the sandbox zygote ({exc})"}
-        ours.settimeout(None)
-        if hello.get("type") != "hello":
-            self._zygote.kill()
-            self._zygote.wait()
-            ours.close()
-            raise SandboxError(
-                "the sandbox could not start: "
-                + hello.get("error", "its zygote process exited (see the error above)")
-            )
         self._isolation = hello["isolation"]
+        self._mechanisms = layers.Mechanisms.model_validate(hello["mechanisms"])
         self.load_errors: dict[str, str] = hello["load_errors"]
-        if self._isolation == isolation.NONE:
-            warnings.warn(
-                "sandboxed tools are NOT cut off from the network here: neither network "
-                "namespaces nor seccomp are available",
-                RuntimeWarning,
-                stacklevel=3,
-            )
         self._reader = threading.Thread(
             target=self._read_zygote, name="moss-sandbox-zygote", daemon=True
         )
         self._reader.start()
 
-    def _request_spawn(self, network: bool) -> None:
+    def _request_spawn(self, profile: str) -> None:
         """Ask the zygote for one more worker (call with the lock held); it arrives async."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         request_id = next(self._ids)
-        self._pending[request_id] = (network, ours)
-        self._live[network] += 1
+        self._pending[request_id] = (profile, ours)
+        self._live[profile] += 1
+        network, files = profiles.decode(profile)
+        limits = self.limits
         message = {
             "type": "spawn",
             "id": request_id,
             "network": network,
-            "memory_bytes": self.limits.memory_bytes,
+            "files": files.model_dump(mode="json"),
+            "tools": profiles.members(self.registry, profile, self._specs),
+            "limits": {"memory_bytes": limits.memory_bytes, "processes": limits.processes,
+                       "scratch_bytes": limits.scratch_bytes},
         }
         try:
             with self._send_lock:
                 socket.send_fds(self._ctrl, [json.dumps(message).encode()], [theirs.fileno()])
         except OSError as exc:
             self._pending.pop(request_id)
-            self._live[network] -= 1
+            self._live[profile] -= 1
             ours.close()
             self._spawn_error = f"the sandbox zygote is gone ({exc})"
         finally:
@@ -307,19 +274,19 @@ class SandboxPool:
             with self._cond:
                 kind = message["type"]
                 if kind == "spawned":
-                    network, sock = self._pending.pop(message["id"])
-                    worker = _Worker(message["pid"], fds[0] if fds else None, sock, network)
+                    profile, sock = self._pending.pop(message["id"])
+                    worker = WorkerHandle(message["pid"], fds[0] if fds else None, sock, profile)
                     if self._closed:
                         worker.kill()
                         worker.close()
                         continue
                     self._all[worker.pid] = worker
-                    self._idle[network].append(worker)
+                    self._idle[profile].append(worker)
                     self._spawn_error = None
                 elif kind == "spawn_failed":
-                    network, sock = self._pending.pop(message["id"])
+                    profile, sock = self._pending.pop(message["id"])
                     sock.close()
-                    self._live[network] -= 1
+                    self._live[profile] -= 1
                     self._spawn_error = f"could not start a worker: {message['error']}"
                 elif kind == "exited":
                     self._exits[message["pid"]] = message
@@ -345,8 +312,8 @@ class SandboxPool:
                 f"{name} cannot run in the sandbox: it has no import path (defined in __main__ "
                 f"or inside a function) or was registered after the pool started",
             )
-        network = self.registry.get(name).needs_network()
-        worker = self._acquire(network)
+        profile = profiles.of(self.registry.get(name))
+        worker = self._acquire(profile)
         if isinstance(worker, ToolResult):
             return worker
         if not worker.ready:
@@ -356,16 +323,16 @@ class SandboxPool:
         result = self._call(worker, name, args)
         with self._cond:
             if worker.pid in self._all and not self._closed:
-                self._idle[network].append(worker)
+                self._idle[profile].append(worker)
                 self._cond.notify_all()
         return result
 
-    def _acquire(self, network: bool) -> _Worker | ToolResult:
+    def _acquire(self, profile: str) -> WorkerHandle | ToolResult:
         with self._cond:
             while True:
                 if self._closed:
                     raise SandboxError("this SandboxPool is closed; create a new one")
-                idle = self._idle[network]
+                idle = self._idle[profile]
                 if idle:  # last in, first out: keep the hottest worker busy
                     return idle.pop()
                 if self._zygote_gone:
@@ -376,11 +343,11 @@ class SandboxPool:
                 if self._spawn_error and not self._pending:
                     error, self._spawn_error = self._spawn_error, None
                     return ToolResult.failure(ErrorKind.CRASHED, error)
-                if self._live[network] < self.workers:
-                    self._request_spawn(network)
+                if self._live[profile] < self.workers:
+                    self._request_spawn(profile)
                 self._cond.wait(timeout=1.0)
 
-    def _await_ready(self, worker: _Worker) -> ToolResult | None:
+    def _await_ready(self, worker: WorkerHandle) -> ToolResult | None:
         deadline = time.monotonic() + self.limits.startup_s
         try:
             message = protocol.recv(worker.sock, deadline, cap=1 << 20)
@@ -401,12 +368,12 @@ class SandboxPool:
         worker.ready = True
         return None
 
-    def _call(self, worker: _Worker, name: str, args: tuple[str, ...]) -> ToolResult:
+    def _call(self, worker: WorkerHandle, name: str, args: tuple[str, ...]) -> ToolResult:
         started = time.perf_counter()
         result = self._exchange(worker, name, args)
         return result.with_elapsed(time.perf_counter() - started)
 
-    def _exchange(self, worker: _Worker, name: str, args: tuple[str, ...]) -> ToolResult:
+    def _exchange(self, worker: WorkerHandle, name: str, args: tuple[str, ...]) -> ToolResult:
         limits = self.limits
         request = {
             "type": "call",
@@ -423,6 +390,9 @@ class SandboxPool:
             reply = protocol.recv(worker.sock, deadline, cap)
         except protocol.Timeout:
             self._discard(worker, kill=True)
+            report = self._exit_report(worker.pid) if self._mechanisms.limits != "rlimit" else None
+            if report and report.get("oom"):  # it waited on processes the kernel killed
+                return outcomes.out_of_memory(name, self.limits, self._mechanisms)
             return ToolResult.failure(
                 ErrorKind.TIMEOUT,
                 f"{name} did not finish within {limits.wall_s:g} s of wall time; its worker "
@@ -438,48 +408,41 @@ class SandboxPool:
         except (protocol.Closed, OSError, ValueError):
             return self._died(worker, name)
         try:
-            return ToolResult.model_validate(reply["result"])
+            result = ToolResult.model_validate(reply["result"])
         except (ValidationError, KeyError, TypeError):
+            result = None
+        if result is None or reply.get("retire"):  # a worker that could not reset itself
             self._discard(worker, kill=True)
+        if result is None:
             return ToolResult.failure(ErrorKind.CRASHED, f"{name}: malformed reply from worker")
+        return result
 
-    def _died(self, worker: _Worker, name: str) -> ToolResult:
+    def _died(self, worker: WorkerHandle, name: str) -> ToolResult:
         """The worker vanished mid-call: wait for the zygote's report and say why."""
+        report = self._exit_report(worker.pid)
+        self._discard(worker, kill=True)
+        return outcomes.from_exit(report, name, self.limits, self._mechanisms)
+
+    def _exit_report(self, pid: int) -> dict[str, Any] | None:
+        """The zygote's report on how worker `pid` ended, waited for briefly."""
         deadline = time.monotonic() + _EXIT_REPORT_WAIT_S
         with self._cond:
-            while worker.pid not in self._exits and not self._zygote_gone:
+            while pid not in self._exits and not self._zygote_gone:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
-            report = self._exits.pop(worker.pid, None)
-        self._discard(worker, kill=True)
-        if report is None:
-            return ToolResult.failure(ErrorKind.CRASHED, f"{name}: its worker died")
-        sig, code, cpu = report["signal"], report["code"], report["cpu_s"]
-        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= self.limits.cpu_s):
-            return ToolResult.failure(
-                ErrorKind.CPU,
-                f"{name} used more than {self.limits.cpu_s:g} s of CPU time; its worker was "
-                f"stopped and replaced",
-            )
-        if sig is not None:
-            how = f"was killed by signal {signal.Signals(sig).name}"
-        else:
-            how = f"exited with status {code} (os._exit, sys.exit in a thread, or a crash)"
-        return ToolResult.failure(
-            ErrorKind.CRASHED, f"{name}: its worker {how}; the worker was replaced"
-        )
+            return self._exits.pop(pid, None)
 
-    def _discard(self, worker: _Worker, *, kill: bool) -> None:
+    def _discard(self, worker: WorkerHandle, *, kill: bool) -> None:
         """Forget a worker (killing it if asked) and start its replacement."""
         if kill:
             worker.kill()
         with self._cond:
             if self._all.pop(worker.pid, None) is not None:
-                self._live[worker.network] -= 1
+                self._live[worker.profile] -= 1
             if not self._closed and not self._zygote_gone:
-                if worker.network or self._live[False] < self.workers:
-                    self._request_spawn(worker.network)
+                if worker.profile not in self._eager or self._live[worker.profile] < self.workers:
+                    self._request_spawn(worker.profile)
             self._cond.notify_all()
         worker.close()

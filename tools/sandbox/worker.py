@@ -1,9 +1,10 @@
 """The worker: a process forked by the zygote that runs tool calls, one at a time, forever.
 
-Everything here runs in the child after fork. The worker confines itself (network isolation,
-address-space and core limits) before any tool code runs, runs each tool's `setup()` off the
-call's clock, then answers requests until its socket closes. Per call it arms RLIMIT_CPU
-relative to the CPU it has used so far (the limit is cumulative per process), bounds what the
+Everything here runs in the child after fork. The worker confines itself (confinement.apply:
+filesystem, network, limits, capabilities, seccomp) before any tool code runs, runs its tools'
+`setup()` off the call's clock, then answers requests until its socket closes; after each
+call it kills what the call started and empties its scratch folder (cleanup.after_call). Per
+call it arms RLIMIT_CPU relative to the CPU it has used so far (the limit is cumulative per process), bounds what the
 tool prints, and turns every outcome into a ToolResult, so a tool's exception never escapes.
 """
 
@@ -21,7 +22,8 @@ import traceback
 from typing import Any, NoReturn
 
 from tools.result import ErrorKind, ToolResult
-from tools.sandbox import isolation, protocol
+from tools.sandbox import cleanup, confinement, isolation, procs, protocol
+from tools.sandbox.confinement import Policy
 from tools.tool import Tool
 
 _NETWORK_ERRNOS = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EADDRNOTAVAIL}
@@ -80,34 +82,38 @@ def serve(
     code = 0
     try:
         _serve(sock, tools, load_errors, config)
-    except BaseException:  # noqa: BLE001 -- a worker must never return into the zygote
+    except BaseException as exc:  # noqa: BLE001 -- a worker must never return into the zygote
         code = 70
+        if not config.get("ready_sent"):  # say why, rather than "died while starting"
+            try:
+                protocol.send(sock, {"type": "failed", "error": _describe(exc)})
+            except OSError:
+                pass
     os._exit(code)
 
 
 def _serve(
     sock: socket.socket, tools: dict[str, Tool], load_errors: dict[str, str], config: dict[str, Any]
 ) -> None:
-    network = bool(config["network"])
-    mechanism = isolation.NONE if network else config["isolation"]
+    policy = Policy.model_validate(config["policy"])
+    mechanisms = policy.mechanisms
+    mechanism = isolation.NONE if policy.network else mechanisms.network
     ready: dict[str, Any] = {"type": "ready", "pid": os.getpid(), "isolation": mechanism}
     try:
-        isolation.apply(mechanism)
+        procs.exit_on_cpu_limit()
+        if mechanisms.processes == procs.SUBREAPER:
+            procs.become_reaper()
+        confinement.apply(policy)
     except OSError as exc:
-        # Fail closed: a worker that should be offline but is not refuses to start.
-        protocol.send(sock, {"type": "failed", "error": f"network isolation failed: {exc}"})
+        # Fail closed: a worker that should be confined but is not refuses to start.
+        protocol.send(sock, {"type": "failed", "error": f"the sandbox could not confine this "
+                             f"worker: {exc}"})
         return
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    memory = int(config["memory_bytes"])
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or hard > memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
     watch = _NetworkWatch()
-    if not network:
+    if not policy.network:
         sys.addaudithook(watch)
 
-    served = {name: t for name, t in tools.items() if t.needs_network() == network}
+    served = {name: tools[name] for name in config["tools"] if name in tools}
     setup_errors: dict[str, str] = dict(load_errors)
     for name, tool in served.items():
         try:
@@ -118,7 +124,10 @@ def _serve(
 
     writer = _BoundedWriter()
     sys.stdout = sys.stderr = writer  # type: ignore[assignment]
+    handlers = cleanup.snapshot_handlers()
+    cleanup.after_call(policy.scratch, handlers)  # what set-up left is not the first call's
     protocol.send(sock, ready)
+    config["ready_sent"] = True
     while True:
         try:
             request = protocol.recv(sock)
@@ -126,7 +135,10 @@ def _serve(
             return
         result = _call(request, served, tools, setup_errors, watch, writer, mechanism)
         body = result.model_dump(mode="json", exclude={"elapsed_s"}, exclude_defaults=True)
-        protocol.send(sock, {"type": "result", "result": body})
+        reply: dict[str, Any] = {"type": "result", "result": body}
+        if not cleanup.after_call(policy.scratch, handlers):
+            reply["retire"] = True
+        protocol.send(sock, reply)
 
 
 def _call(
@@ -159,11 +171,10 @@ def _call(
             ErrorKind.OUTPUT, f"{name} printed more than the {output_bytes}-byte output limit"
         )
     except MemoryError:
-        return ToolResult.failure(
-            ErrorKind.MEMORY, f"{name} ran out of memory (the worker's limit is "
-            f"{resource.getrlimit(resource.RLIMIT_AS)[0]} bytes of address space)"
-        )
+        return _out_of_memory(name)
     except BaseException as exc:  # noqa: BLE001 -- every tool bug becomes a result
+        if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+            return _out_of_memory(name)
         blocked = _network_cause(exc, watch, mechanism)
         if blocked:
             return ToolResult.failure(
@@ -171,6 +182,11 @@ def _call(
                 f"{name} tried to use the network ({blocked}), but its worker has no network "
                 f"access (isolation: {mechanism}); a tool that needs the network must "
                 f"declare network=True",
+            )
+        refused = _sandbox_cause(exc)
+        if refused:
+            return ToolResult.failure(
+                ErrorKind.SANDBOX, f"{name} was stopped by the sandbox: {refused} ({_describe(exc)})"
             )
         return ToolResult.failure(ErrorKind.EXCEPTION, f"{name} raised {_describe(exc)}")
     size = sum(len(item) for item in result.items)  # characters: a lower bound on bytes
@@ -182,6 +198,32 @@ def _call(
             f"{name} returned at least {size} bytes, over the {output_bytes}-byte output limit",
         )
     return result
+
+
+def _out_of_memory(name: str) -> ToolResult:
+    return ToolResult.failure(
+        ErrorKind.MEMORY, f"{name} ran out of memory (the worker's limit is "
+        f"{resource.getrlimit(resource.RLIMIT_AS)[0]} bytes of address space)"
+    )
+
+
+def _sandbox_cause(exc: BaseException) -> str | None:
+    """What the sandbox refused, when `exc` (or what caused it) is such a refusal."""
+    current: BaseException | None = exc
+    for _ in range(10):
+        if current is None:
+            break
+        if isinstance(current, OSError):
+            if current.errno in (errno.EACCES, errno.EROFS, errno.EPERM) and current.filename:
+                return ("tools may read only the system, Python and their declared files, and "
+                        "write only their scratch folder (the working directory); a tool that "
+                        "needs more declares files=Files(...)")
+            if current.errno == errno.EPERM:
+                return "that system call is not allowed to tools"
+            if current.errno == errno.EAGAIN:
+                return "too many processes (a worker's process limit)"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _arm_cpu_limit(cpu_s: float) -> None:
@@ -204,9 +246,9 @@ def _network_cause(exc: BaseException, watch: _NetworkWatch, mechanism: str) -> 
             if current.errno in _NETWORK_ERRNOS:
                 return f"{watch.event or 'a socket'}: {current.strerror}"
             if (
-                mechanism == isolation.SECCOMP
-                and current.errno in (errno.EPERM, errno.EACCES)
-                and (watch.event or current.filename is None)
+                current.errno in (errno.EPERM, errno.EACCES)
+                and current.filename is None
+                and (watch.event or mechanism == isolation.SECCOMP)
             ):
                 return f"{watch.event or 'socket()'}: {current.strerror}"
         current = current.__cause__ or current.__context__
