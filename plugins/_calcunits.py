@@ -59,11 +59,9 @@ def _lookup(name: str) -> Any:
     registry = load_registry()
     try:
         canonical = registry.get_name(name)
-    except (pint.errors.UndefinedUnitError, AttributeError, ValueError):
-        return None
-    if not canonical:
-        return None
-    return registry.Unit(canonical)
+        return registry.Unit(canonical) if canonical else None
+    except (pint.errors.PintError, AttributeError, ValueError, KeyError):
+        return None  # unknown, or a prefixed offset unit such as 'ydegC' that pint cannot build
 
 
 def is_unit(name: str) -> bool:
