@@ -32,16 +32,18 @@ def base_row(question: Question) -> Row:
 
 
 def agent_row(question: Question, result: Any) -> Row:
-    """A row from the agent's `TurnResult` (`rounds` is kept when the turn model has them)."""
+    """A row from the agent's `TurnResult`: with `rounds` (how many) and each round's thoughts
+    and calls (`thoughts`), so a miss can be read without running it again."""
     called = bool(result.calls)
     verdict = judge(question, result.reply, called)
-    rounds = getattr(result, "rounds", None)
+    rounds = len(result.rounds)
     return {
         **base_row(question), "right": verdict.right, "why": verdict.why, "called": called,
         "tools": sorted({c.tool for c in result.calls}), "calls": [c.text for c in result.calls],
         "results": [r.render_body().strip() for r in result.results], "reply": result.reply,
         "seconds": round(result.timings.total_s, 3), "tokens": result.tokens.generated,
-        "rounds": len(rounds) if isinstance(rounds, list) else rounds,
+        "rounds": rounds,
+        "thoughts": [r.thoughts for r in result.rounds],
         "warnings": [w.kind for w in result.warnings],
         "error": result.error.message if result.error else None,
     }
