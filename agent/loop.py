@@ -266,9 +266,12 @@ class _Turn:
         current = self.current
         if not current.calls or len(self.rounds) >= self.limits.max_rounds or self._calls_left() == 0:
             return None
-        if any(not r.ok for r in current.results) and self.policy.retry_failed and not self.retried:
+        failed = any(not r.ok for r in current.results)
+        if failed and self.policy.retry_failed and not self.retried:
             self.retried = True
             return "retry"
+        if failed and self.retried:
+            return None  # the retry failed too: a further round would only repeat it
         if not self.policy.more_rounds:
             return None
         if time.monotonic() >= self.deadline:

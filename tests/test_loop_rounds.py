@@ -91,12 +91,23 @@ def test_a_failed_call_gets_one_retry_round_with_the_reason_in_results() -> None
     assert backend.transcript == PREFIX + render_turn_text(result)
 
 
-def test_the_retry_happens_once_then_the_model_chooses() -> None:
+def test_the_retry_happens_once_and_a_failed_retry_goes_to_the_reply() -> None:
+    # the model would open a third round (AGAIN), but a retry that failed too ends the rounds
     _, events, result = run([
-        " a<eot>", ' Calculate("x")<eoc>', " b<eot>", ' Calculate("y")<eoc>', " I could not compute it.<eom>",
+        " a<eot>", ' Calculate("x")<eoc>', " b<eot>", ' Calculate("y")<eoc>', AGAIN, " I could not compute it.<eom>",
     ])
     assert [e.reason for e in events if isinstance(e, RoundStarted)] == ["retry"]
-    assert len(result.rounds) == 2 and result.reply == "I could not compute it."
+    assert len(result.rounds) == 2
+    assert result.reply == ""  # AGAIN was read as the reply, which ended on the stray marker
+
+
+def test_after_a_successful_retry_the_model_may_still_go_on() -> None:
+    _, events, result = run([
+        " a<eot>", ' Calculate("x")<eoc>', " b<eot>", ' Calculate("12*3")<eoc>', AGAIN,
+        " c<eot>", ' Calculate("36*2")<eoc>', " 72<eom>",
+    ])
+    assert [e.reason for e in events if isinstance(e, RoundStarted)] == ["retry", "model"]
+    assert len(result.rounds) == 3 and result.reply == "72"
 
 
 def test_no_retry_when_switched_off() -> None:
