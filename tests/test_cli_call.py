@@ -115,3 +115,16 @@ def test_the_demo_plugins_own_tests_pass(installed: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 passed" in done.stdout
+
+
+def test_tools_that_import_their_modules_lazily_work_from_the_installed_package(tmp_path: Path) -> None:
+    """As a user runs it: the project installed (editable: found through an import hook, not
+    sys.path), no PYTHONPATH, started outside the checkout. Solve and Calculate's units load
+    modules in the worker's setup, after the filesystem sandbox is on; they must be readable."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["MOSS_AGENT_DATA"] = str(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "agent", "call", 'Solve("x+y=3;x-y=1"), Calculate("3 km to m")'],
+        capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
+    )
+    assert done.stdout == 'Solve("x+y=3;x-y=1") =>\nx = 2\ny = 1\nCalculate("3 km to m") => 3000 m\n', done.stderr

@@ -79,7 +79,7 @@ def python_roots(search_path: Iterable[str] | None = None) -> list[str]:
     """The interpreter's folders and its import path, minus entries exposing a protected
     place (a home folder on `sys.path` would expose everything in it)."""
     candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-                  os.path.dirname(sys.executable), *(search_path or sys.path)}
+                  os.path.dirname(sys.executable), *(search_path or sys.path), *loaded_packages()}
     guarded = protected()
     roots = set()
     for candidate in candidates:
@@ -91,6 +91,23 @@ def python_roots(search_path: Iterable[str] | None = None) -> list[str]:
         if os.path.exists(path):
             roots.add(path)
     return sorted(roots)
+
+
+def loaded_packages() -> set[str]:
+    """The folders of the top-level packages already imported that no import-path entry names:
+    an editable install (this project's own `plugins/`, `tools/`) is found through an import
+    hook, not `sys.path`, and a tool that imports a module of its package lazily (in `setup`,
+    after the sandbox is on) must still be able to read it. Only each package's own folder is
+    added, never its parent (which may be a home folder)."""
+    found = set()
+    for name, module in list(sys.modules.items()):
+        if "." in name or module is None:
+            continue
+        locations = getattr(module, "__path__", None) or []
+        if not locations and getattr(module, "__file__", None):
+            continue  # a single-file module is read at import, before any sandbox applies
+        found.update(str(location) for location in locations if isinstance(location, str))
+    return found
 
 
 def default_read(search_path: Iterable[str] | None = None) -> list[str]:
