@@ -15,10 +15,8 @@ cgroup, so both ways the launcher contains a server are exercised.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,9 +27,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_sandbox import processes_with
+from tests.test_sandbox_hostile_plugins import listening, tree_hashes
 from tools import ErrorKind, Registry, ToolResult
 from tools.mcp import McpConfig, McpToolset, run_calls
-from tools.sandbox import cgroups, landlock, mountns
+from tools.sandbox import Mechanisms, cgroups, landlock, mountns
 from tools.sandbox.confinement import probe_in_child
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux sandbox")
@@ -60,6 +60,7 @@ class World:
         self.granted = root / "granted"
         self.shared = self.granted / "shared.txt"
         self.outbox = root / "outbox"
+        self.workdir = root / "workdir"  # the entry's cwd
         self.key.parent.mkdir(parents=True)
         self.key.write_text(f"-----BEGIN KEY----- {SECRET}\n")
         self.project.mkdir()
@@ -67,17 +68,11 @@ class World:
         self.granted.mkdir()
         self.shared.write_text("shared with the server\n")
         self.outbox.mkdir()
+        self.workdir.mkdir()
 
     def snapshot(self) -> dict[str, str]:
         """Path -> content hash (or "dir") of everything the server must not change."""
-        found = {}
-        for top in (self.home, self.project, self.granted):
-            for folder, _, files in os.walk(top):
-                found[folder] = "dir"
-                for name in files:
-                    path = os.path.join(folder, name)
-                    found[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        return found
+        return tree_hashes(self.home, self.project, self.granted)
 
 
 @dataclass
@@ -102,7 +97,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 @pytest.fixture(scope="module", params=SETTINGS)
-def mechanisms(request: pytest.FixtureRequest, world: World) -> Iterator[object]:
+def mechanisms(request: pytest.FixtureRequest, world: World) -> Iterator[Mechanisms]:
     """The sandbox pinned to one set of mechanisms for the module's servers."""
     patch = pytest.MonkeyPatch()
     for name, value in request.param.items():
@@ -114,8 +109,8 @@ def mechanisms(request: pytest.FixtureRequest, world: World) -> Iterator[object]
 def start(world: World, **options: object) -> Server:
     token = uuid.uuid4().hex
     entry = {"command": sys.executable, "args": [str(SERVER)], "env": {"MOSS_TEST_TOKEN": token},
-             "timeout": BOUND_S, "files": {"read": [str(world.granted)],
-                                           "write": [str(world.outbox)]}, **options}
+             "timeout": BOUND_S, "cwd": str(world.workdir),
+             "files": {"read": [str(world.granted)], "write": [str(world.outbox)]}, **options}
     registry = Registry()
     toolset = McpToolset(McpConfig.from_dict({"mcpServers": {"hostile": entry}}))
     toolset.register(registry)
@@ -124,7 +119,7 @@ def start(world: World, **options: object) -> Server:
 
 
 @pytest.fixture(scope="module")
-def server(mechanisms: object, world: World) -> Iterator[Server]:
+def server(mechanisms: Mechanisms, world: World) -> Iterator[Server]:
     running = start(world)
     yield running
     running.toolset.close()
@@ -140,19 +135,7 @@ def nothing_planted_changes(world: World) -> Iterator[None]:
 
 def processes_with_token(token: str) -> list[int]:
     """Live processes carrying the server's token (the launcher, the server, all it started)."""
-    needle = f"MOSS_TEST_TOKEN={token}".encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            environ = Path(f"/proc/{entry}/environ").read_bytes()
-            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if needle in environ.split(b"\0") and state != "Z":
-            found.append(int(entry))
-    return found
+    return processes_with(token, "MOSS_TEST_TOKEN")
 
 
 def sleepers(token: str) -> list[int]:
@@ -227,7 +210,7 @@ def test_the_scratch_folder_and_the_declared_write_folder_are_writable(
 ) -> None:
     folder, text, cwd = server.call("scratch").render_body().strip().split("|")
     assert text == "kept" and folder.startswith(os.path.join(os.path.realpath("/tmp"), "moss-"))
-    assert cwd == os.getcwd()  # the server runs where it was started, as without the sandbox
+    assert cwd == os.path.realpath(world.workdir)  # its entry's cwd, as without the sandbox
     target = world.outbox / "report.txt"
     try:
         assert server.call("write_file", str(target), "done").render_body() == " wrote"
@@ -238,26 +221,13 @@ def test_the_scratch_folder_and_the_declared_write_folder_are_writable(
 
 @pytest.mark.parametrize("kind", ["inet", "unix"])
 def test_sockets_are_refused(server: Server, tmp_path: Path, kind: str) -> None:
-    if kind == "unix":
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(address := str(tmp_path / "daemon.sock"))
-    else:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        address = str(listener.getsockname()[1])
-    listener.listen()
-    listener.setblocking(False)
-    try:
+    with listening(kind, tmp_path) as address:
         failed(server.call("connect", kind, address), ErrorKind.EXCEPTION)
-        with pytest.raises(BlockingIOError):
-            listener.accept()
-    finally:
-        listener.close()
     answers(server)
 
 
-def test_forking_hundreds_of_processes_is_refused(server: Server, mechanisms: object) -> None:
-    if getattr(mechanisms, "limits") == cgroups.RLIMIT and os.getuid() == 0:
+def test_forking_hundreds_of_processes_is_refused(server: Server, mechanisms: Mechanisms) -> None:
+    if mechanisms.limits == cgroups.RLIMIT and os.getuid() == 0:
         pytest.skip("no pids cgroup and RLIMIT_NPROC does not bind root: nothing bounds it here")
     answer = server.call("fork_many", "500").render_body()
     forked = int(answer.split()[1])
@@ -265,7 +235,7 @@ def test_forking_hundreds_of_processes_is_refused(server: Server, mechanisms: ob
     answers(server)
 
 
-def test_a_daemon_dies_with_the_server_that_left_it(mechanisms: object, world: World) -> None:
+def test_a_daemon_dies_with_the_server_that_left_it(mechanisms: Mechanisms, world: World) -> None:
     others = set(our_groups())  # the module's server's
     running = start(world)
     try:
@@ -283,7 +253,7 @@ def test_a_daemon_dies_with_the_server_that_left_it(mechanisms: object, world: W
         running.toolset.close()
 
 
-def test_closing_the_toolset_ends_every_process_it_started(mechanisms: object,
+def test_closing_the_toolset_ends_every_process_it_started(mechanisms: Mechanisms,
                                                            world: World) -> None:
     others = set(our_groups())
     running = start(world)
@@ -297,13 +267,13 @@ def test_closing_the_toolset_ends_every_process_it_started(mechanisms: object,
 
 
 def test_memory_over_memory_mb_is_refused_and_the_server_answers_again(
-    mechanisms: object, world: World
+    mechanisms: Mechanisms, world: World
 ) -> None:
     running = start(world, memory_mb=200)
     try:
         assert running.call("hog", "20").render_body() == " held 20 MB"
         result = running.call("hog", "400")
-        if getattr(mechanisms, "limits") == cgroups.RLIMIT:  # RLIMIT_AS: MemoryError inside
+        if mechanisms.limits == cgroups.RLIMIT:  # RLIMIT_AS: MemoryError inside
             failed(result, ErrorKind.EXCEPTION)
         else:  # the kernel kills the server at the cgroup's limit; it is restarted
             message = failed(result, ErrorKind.CRASHED)

@@ -184,6 +184,23 @@ def _probe_in_child(prefer: dict[str, str] | None) -> layers.Mechanisms:
     return layers.Mechanisms.model_validate_json(done.stdout)
 
 
+_SCRATCH_PREFIX = "moss-confined-"
+
+
+def _sweep_scratch() -> None:
+    """Remove the scratch folders of confinements whose agent is gone (killed before it could
+    call `close()`); their cgroups are swept by the next pool (`cgroups.sweep`)."""
+    root = tempfile.gettempdir()
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        owner = name[len(_SCRATCH_PREFIX):].split("-")[0] if name.startswith(_SCRATCH_PREFIX) else ""
+        if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+
+
 def confine(
     files: Files = Files(),
     *,
@@ -208,11 +225,12 @@ def confine(
     mechanisms = probe_in_child(prefer)
     if mechanisms.filesystem == layers.NONE and not layers.unsafe_allowed(unsafe_no_fs_isolation):
         raise SandboxError(layers.refusal())
-    scratch = tempfile.mkdtemp(prefix="moss-confined-")
+    _sweep_scratch()
+    scratch = tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-")
     group = None
     if mechanisms.limits != cgroups.RLIMIT:
         group = cgroups.Group(mechanisms.limits, list(mechanisms.cgroup_parents),
-                              f"moss-{os.getpid()}-confined-{os.path.basename(scratch)}")
+                              f"moss-{os.getpid()}-confined-{os.path.basename(scratch)[-8:]}")
         try:
             group.create(limits.memory_bytes, limits.processes)
         except OSError as exc:
