@@ -255,5 +255,8 @@ def _supervise(server: int) -> int:
     finally:
         for sig in _STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)  # a second SIGTERM must not cut the clean-up short
-        procs.kill_leftovers()
+        try:
+            procs.kill_leftovers()
+        except OSError as exc:  # no /proc to find them by: say so rather than a traceback
+            _say(f"moss-agent: could not look for processes left behind ({exc})")
     return code
