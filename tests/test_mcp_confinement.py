@@ -55,6 +55,7 @@ class World:
     def __init__(self, root: Path) -> None:
         self.home = root / "home"
         self.key = self.home / ".ssh" / "id_rsa"
+        self.settings = self.home / ".config" / "hostile.toml"  # declared as ~/.config/...
         self.project = root / "project"
         self.notes = self.project / "notes.txt"
         self.granted = root / "granted"
@@ -63,6 +64,8 @@ class World:
         self.workdir = root / "workdir"  # the entry's cwd
         self.key.parent.mkdir(parents=True)
         self.key.write_text(f"-----BEGIN KEY----- {SECRET}\n")
+        self.settings.parent.mkdir()
+        self.settings.write_text("colour = 'green'\n")
         self.project.mkdir()
         self.notes.write_text("my notes\n")
         self.granted.mkdir()
@@ -110,7 +113,8 @@ def start(world: World, **options: object) -> Server:
     token = uuid.uuid4().hex
     entry = {"command": sys.executable, "args": [str(SERVER)], "env": {"MOSS_TEST_TOKEN": token},
              "timeout": BOUND_S, "cwd": str(world.workdir),
-             "files": {"read": [str(world.granted)], "write": [str(world.outbox)]}, **options}
+             "files": {"read": [str(world.granted), "~/.config/hostile.toml"],
+                       "write": [str(world.outbox)]}, **options}
     registry = Registry()
     toolset = McpToolset(McpConfig.from_dict({"mcpServers": {"hostile": entry}}))
     toolset.register(registry)
@@ -189,8 +193,11 @@ def test_a_key_in_the_home_folder_cannot_be_read(server: Server, world: World) -
     answers(server)
 
 
-def test_a_declared_folder_is_readable(server: Server, world: World) -> None:
+def test_declared_files_are_readable(server: Server, world: World) -> None:
     assert server.call("read_file", str(world.shared)).render_body() == " shared with the server"
+    # a file declared under ~ is found in the (fake) home; the rest of the home stays closed
+    assert server.call("read_file", str(world.settings)).render_body() == " colour = 'green'"
+    failed(server.call("read_file", str(world.key)), ErrorKind.EXCEPTION)
 
 
 @pytest.mark.parametrize("target", ["new_in_home", "key", "notes", "granted", "new_in_tmp"])
