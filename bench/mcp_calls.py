@@ -9,7 +9,10 @@ Prints p50/p95 of one trivial call
   - Calculate("1+1") through the sandbox pool, and
   - Calculate through `moss-agent mcp` from the `mcp` package's own client, over stdio and
     over streamable HTTP;
-and the time to start each (server process + handshake + tool list, or pool warm-up).
+and the time to start each (server process + handshake + tool list, or pool warm-up). With
+`--starts N`, each stdio server is also started N more times (`McpToolset.start()`: launcher,
+confinement, server process, handshake, tool list) and closed again, and the median, lowest
+and highest start-up are printed: the cost of starting a server confined.
 """
 
 from __future__ import annotations
@@ -57,7 +60,20 @@ def timed(call, n: int) -> list[float]:  # type: ignore[no-untyped-def]
     return samples
 
 
-def client_side(n: int) -> None:
+def startups(config: McpConfig, times: int) -> list[float]:
+    """Seconds to start (and list) the configuration's servers, `times` fresh starts."""
+    samples = []
+    for _ in range(times):
+        toolset = McpToolset(config)
+        t0 = time.perf_counter()
+        toolset.start()
+        samples.append(time.perf_counter() - t0)
+        assert toolset.ready, toolset.statuses()
+        toolset.close()
+    return samples
+
+
+def client_side(n: int, starts: int) -> None:
     servers = {
         # -P: the script's folder holds this mcp.py, which must not shadow the SDK there either
         "bench": ({"command": sys.executable, "args": ["-P", str(HERE / "_bench_mcp_server.py")]},
@@ -78,6 +94,11 @@ def client_side(n: int) -> None:
                 assert result.ok, result.error
 
             report(f"{label} via McpToolset", timed(one, n), startup)
+        if starts:
+            again = sorted(startups(config, starts))
+            print(f"{'  start-up, ' + str(starts) + ' fresh starts':<58} median "
+                  f"{percentile(again, 0.5) * 1000:.0f} ms  (lowest {again[0] * 1000:.0f}, "
+                  f"highest {again[-1] * 1000:.0f})")
 
 
 def sandbox_side(n: int) -> None:
@@ -136,8 +157,14 @@ def server_side(n: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--starts", type=int, default=0,
+                        help="also start each stdio server this many more times (start-up cost)")
+    parser.add_argument("--client-only", action="store_true",
+                        help="only the MCP client side (skip the sandbox pool and moss-agent mcp)")
     options = parser.parse_args()
-    client_side(options.calls)
+    client_side(options.calls, options.starts)
+    if options.client_only:
+        return
     sandbox_side(options.calls)
     server_side(options.calls)
 

@@ -50,6 +50,14 @@ def test_stdio_and_http_entries_with_their_options() -> None:
         ({"mcpServers": {"a": {"command": "x", "timeout": -1}}}, "server 'a': timeout:"),
         ({"mcpServers": {"a": {"url": "ftp://h"}}}, "server 'a': url:"),
         ({"mcpServers": {"bad name!": {"command": "x"}}}, "a server name is letters"),
+        ({"mcpServers": {"a": {"command": "x", "files": {"read": ["data"]}}}},
+         "server 'a': files.read: 'data' must be absolute or start with ~"),
+        ({"mcpServers": {"a": {"command": "x", "files": {"wirte": ["/out"]}}}},
+         "server 'a': files: unknown kind 'wirte'; use read, write and execute"),
+        ({"mcpServers": {"a": {"command": "x", "files": {"read": "/data"}}}},
+         "server 'a': files.read: give a list of paths, not one string"),
+        ({"mcpServers": {"a": {"command": "x", "files": ["/data"]}}},
+         'server \'a\': files: give an object such as {"read"'),
     ],
 )
 def test_each_mistake_is_one_line_naming_the_file_and_server(
@@ -119,3 +127,49 @@ def test_cli_prints_one_error_line_for_a_malformed_file(tmp_path: Path, command:
     assert len(lines) == 1, done.stderr
     assert str(path) in lines[0] and "not valid JSON" in lines[0]
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_stdio_server_may_touch_its_own_files_and_what_it_declares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the sandbox grants a server from its entry: the command's installation, the
+    folders of the scripts it names, its cwd and its declared files - never the home folder,
+    even for a script or command that lies directly in it."""
+    from tools.mcp.confine import server_files
+
+    home = tmp_path / "home"
+    weather = home / "servers" / "weather"
+    weather.mkdir(parents=True)
+    (weather / "server.py").write_text("")
+    (home / "loose.py").write_text("")
+    (home / "settings.toml").write_text("")
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "python").symlink_to(sys.executable)
+    (home / "bin").mkdir()
+    (home / "bin" / "tool").write_text("#!/bin/sh\n")
+    (home / "bin" / "tool").chmod(0o755)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("MOSS_AGENT_DATA", str(tmp_path / "data"))
+    real = os.path.realpath
+
+    def entry(**fields: object) -> StdioServer:
+        server = McpConfig.from_dict({"mcpServers": {"s": fields}}).servers["s"]
+        assert isinstance(server, StdioServer)
+        return server
+
+    files = server_files(entry(command=str(venv_bin / "python"),
+                               args=["-u", str(weather / "server.py"), "--config=~/settings.toml",
+                                     "--mode", "fast", str(home / "loose.py")],
+                               cwd=str(weather), files={"read": ["~/notes"], "write": ["/out"]}))
+    assert real(tmp_path / "venv") in files.execute  # the installation the interpreter is in
+    assert real(os.path.dirname(os.path.dirname(real(sys.executable)))) in files.execute
+    assert set(files.read) == {real(weather), real(home / "settings.toml"),
+                               real(home / "loose.py"), "~/notes"}
+    assert files.write == ("/out",)
+    granted = [*files.read, *files.write, *files.execute]
+    assert real(home) not in granted and str(tmp_path) not in granted and "/" not in granted
+
+    in_home = server_files(entry(command=str(home / "bin" / "tool")))
+    assert in_home.execute == (real(home / "bin"),)  # its folder, not the home above it
+    assert server_files(entry(command="no-such-command-anywhere")) == server_files(entry(command="x"))

@@ -50,10 +50,10 @@ def assert_untouched(server: socket.socket) -> None:
         server.accept()
 
 
-def processes_with(token: str) -> list[int]:
-    """Every process on the machine whose environment carries `token`."""
+def processes_with(token: str, variable: str = "MOSS_SANDBOX_POOL") -> list[int]:
+    """Every live process on the machine whose environment carries `variable`=`token`."""
     found = []
-    needle = f"MOSS_SANDBOX_POOL={token}".encode()
+    needle = f"{variable}={token}".encode()
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue

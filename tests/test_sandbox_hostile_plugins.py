@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,15 +71,19 @@ class World:
             index.add("doc.txt", "0" * 64, 10, ["The sandbox keeps plugins away from files."])
 
     def snapshot(self) -> dict[str, str]:
-        """Path -> content hash (or "dir") for everything under the planted folders."""
-        found = {}
-        for top in (self.home, self.data, self.project):
-            for folder, dirs, files in os.walk(top):
-                found[folder] = "dir"
-                for name in files:
-                    path = os.path.join(folder, name)
-                    found[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        return found
+        return tree_hashes(self.home, self.data, self.project)
+
+
+def tree_hashes(*tops: Path) -> dict[str, str]:
+    """Path -> content hash (or "dir") for everything under the folders `tops`."""
+    found = {}
+    for top in tops:
+        for folder, _, files in os.walk(top):
+            found[folder] = "dir"
+            for name in files:
+                path = os.path.join(folder, name)
+                found[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -234,9 +239,18 @@ def test_a_shell_gets_nothing(pool: SandboxPool, world: World) -> None:
 
 @pytest.mark.parametrize("kind", ["unix", "inet", "raw", "packet"])
 def test_sockets_are_refused(pool: SandboxPool, tmp_path: Path, kind: str) -> None:
+    with listening(kind, tmp_path) as address:
+        failed(pool.run("OpenSocket", (kind, address)), ErrorKind.NETWORK, ErrorKind.SANDBOX)
+    answers(pool)
+
+
+@contextmanager
+def listening(kind: str, folder: Path) -> Iterator[str]:
+    """A listening socket: UNIX (in `folder`) for `unix`, else TCP on 127.0.0.1. Yields the
+    address to give a tool (a path or a port); checks at the end that nothing connected."""
     if kind == "unix":
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        address = str(tmp_path / "daemon.sock")
+        address = str(folder / "daemon.sock")
         server.bind(address)
     else:
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -245,12 +259,11 @@ def test_sockets_are_refused(pool: SandboxPool, tmp_path: Path, kind: str) -> No
     server.listen()
     server.setblocking(False)
     try:
-        failed(pool.run("OpenSocket", (kind, address)), ErrorKind.NETWORK, ErrorKind.SANDBOX)
+        yield address
         with pytest.raises(BlockingIOError):
             server.accept()
     finally:
         server.close()
-    answers(pool)
 
 
 def test_ptrace_of_the_agent_and_the_zygote_is_refused(pool: SandboxPool) -> None:

@@ -1,11 +1,13 @@
 """The sandbox's layers one by one: fallbacks, the refusal without filesystem isolation,
-declared files, and `confine()` for processes started outside the pool."""
+declared files, and `confine()` (and its launcher) for processes started outside the pool."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 from tools import (ErrorKind, Files, Limits, Registry, SandboxError, SandboxPool,
                    ToolDefinitionError, tool)
 from tools.sandbox import cgroups, confine, layers, syscalls
+from tools.sandbox.confinement import probe_in_child
 from tests import sandbox_tools
 from tests.test_sandbox import processes_with
 
@@ -179,3 +182,50 @@ def test_cgroup_v2_groups_are_written_as_the_kernel_expects(
         leftover.unlink()
     group.remove()
     assert not folder.exists()
+
+
+@pytest.mark.parametrize("processes", ["pidns", "subreaper"])
+def test_a_program_started_from_command_leaves_nothing_behind(tmp_path: Path,
+                                                            processes: str) -> None:
+    """`Confinement.command`: the launcher confines the program, passes its exit status on,
+    and kills what it left behind when it exits - before and without `close()`."""
+    if processes == "pidns" and probe_in_child().processes != "pidns":
+        pytest.skip("no pid namespaces here")
+    token = f"launched-{os.getpid()}-{processes}"
+    hook = confine(Files(), prefer={"processes": processes})
+    try:
+        program = ("import os, subprocess, sys\n"
+                   "subprocess.Popen(['setsid', 'sleep', '300'])\n"
+                   "print(os.environ['TMPDIR'], os.getcwd())\n"
+                   "sys.exit(7)\n")
+        done = subprocess.run(hook.command([sys.executable, "-c", program]), cwd=tmp_path,
+                              env=dict(os.environ, LAUNCH_TOKEN=token), capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 7, done.stderr
+        assert done.stdout.split() == [hook.policy.scratch, str(tmp_path)]
+        deadline = time.monotonic() + 10
+        while processes_with(token, "LAUNCH_TOKEN") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert processes_with(token, "LAUNCH_TOKEN") == []
+        missing = subprocess.run(hook.command(["no-such-program-here"], label="the test program"),
+                                 capture_output=True, text=True, timeout=60)
+        assert missing.returncode == 127
+        assert missing.stderr.strip() == ("moss-agent: cannot start the test program command "
+                                          "'no-such-program-here': command not found")
+    finally:
+        hook.close()
+
+
+def test_confine_sweeps_scratch_folders_of_agents_that_are_gone() -> None:
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    stale = Path(tempfile.gettempdir()) / f"moss-confined-{gone.pid}-test"
+    stale.mkdir()
+    (stale / "left.txt").write_text("x")
+    live = Path(tempfile.mkdtemp(prefix=f"moss-confined-{os.getpid()}-"))
+    hook = confine(Files())
+    try:
+        assert not stale.exists() and live.exists()
+    finally:
+        hook.close()
+        shutil.rmtree(live)

@@ -26,7 +26,7 @@ def list_tools(as_json: bool, mcp_config: str | None) -> None:
 
     MCP servers' tools show SOURCE mcp:SERVER (their servers are started to list them); a
     server that cannot start is named with the reason. Then the files each tool declared it
-    needs, and the kernel mechanism that carries each sandbox layer here (filesystem,
+    needs, what each stdio MCP server may touch, and the kernel mechanism that carries each sandbox layer here (filesystem,
     network, processes, limits, syscalls).
     """
     registry = Registry.discover()
@@ -92,12 +92,19 @@ def _list(registry: Registry, toolset: object, mechanisms: layers.Mechanisms | N
             click.echo(f"MCP server {server.name!r} is unavailable: {server.reason}")
         if server.note:
             click.echo(f"MCP server {server.name!r} {server.note}")
-    declared = [(e.tool.name, e.tool.needs_files()) for e in registry.entries()]
+    declared = [(e.tool.name, e.tool.needs_files()) for e in registry.entries()
+                if not e.source.startswith("mcp:")]
     if any(files for _, files in declared):
         click.echo("\nFiles the tools declared (every other tool sees none of them):")
         for name, files in declared:
             if files:
                 click.echo(f"  {name}: {files.describe()}")
+    confined = [s for s in servers if s.files is not None and s.state != "disabled"]
+    if confined:
+        click.echo("\nFiles each MCP server may use besides the system's, Python's and a scratch "
+                   "folder of its own\n(its own files, found from its entry, and its \"files\"):")
+        for server in confined:
+            click.echo(f"  {server.name}: {server.files.describe()}")  # type: ignore[union-attr]
     click.echo(f"\nNetwork isolation: {describe_isolation(mechanism)}")
     if mechanisms is not None:
         click.echo("Sandbox layers here:")

@@ -9,8 +9,9 @@ call starts them again.
 
 How MCP calls run under the sandbox's limits. They are I/O with another process, not Python
 code, so they do not take a sandbox worker: a worker would sit idle waiting on a pipe, and the
-server is already confined as a whole (`tools.mcp.confine`: no network unless configured,
-the workers' address-space limit). All servers share one event loop on one thread of the
+server is already confined as a whole by the sandbox's layers (`tools.mcp.confine`: its own
+files and a scratch folder only, no network unless configured, a pid namespace, the workers'
+memory and process limits, seccomp). All servers share one event loop on one thread of the
 agent's process, where a call costs a coroutine rather than a process. Per call, as in the
 sandbox: a wall-time limit (the entry's `timeout`, 30 s by default, rather than the sandbox's
 10 s, because MCP tools often wait on remote services) that cancels the request (the SDK
@@ -33,11 +34,13 @@ from pydantic import BaseModel
 
 from tools.errors import McpWarning
 from tools.mcp.config import HttpServer, McpConfig, StdioServer
+from tools.mcp.confine import server_files
 from tools.mcp.connection import FAILED, READY, Connection
 from tools.mcp.tool import McpTool, moss_name
 from tools.registry import Registry
 from tools.result import ErrorKind, ToolResult
 from tools.sandbox import Limits
+from tools.tool import Files
 
 _GRACE_S = 15.0
 
@@ -61,6 +64,7 @@ class ServerStatus(BaseModel):
     reason: str | None = None
     note: str | None = None  # misbehaviour that broke nothing (text on stdout)
     tools: list[str] = []
+    files: Files | None = None  # what a stdio server may touch beyond the sandbox's defaults
 
 
 class McpToolset:
@@ -76,6 +80,7 @@ class McpToolset:
         self._listings: dict[str, list[Any]] = {}  # first tool list per server, kept
         self._registered: dict[int, list[McpTool]] = {}
         self._warned: set[str] = set()
+        self._files: dict[str, Files] = {}
 
     # --- starting and stopping ------------------------------------------------------------
 
@@ -89,14 +94,7 @@ class McpToolset:
             thread.start()
             self._loop, self._thread = loop, thread
             self._connections = {
-                name: Connection(
-                    name,
-                    server,
-                    memory_bytes=(server.memory_mb << 20)
-                    if isinstance(server, StdioServer) and server.memory_mb
-                    else self.limits.memory_bytes,
-                    output_bytes=self.limits.output_bytes,
-                )
+                name: Connection(name, server, limits=self._limits(server))
                 for name, server in self.config.enabled.items()
             }
             if not self._connections:
@@ -113,6 +111,11 @@ class McpToolset:
                     with _LISTINGS_LOCK:
                         key = _listing_key(name, self.config.servers[name])
                         _LISTINGS.setdefault(key, connection.listing)
+
+    def _limits(self, server: StdioServer | HttpServer) -> Limits:
+        if isinstance(server, StdioServer) and server.memory_mb:
+            return self.limits.model_copy(update={"memory_bytes": server.memory_mb << 20})
+        return self.limits
 
     async def _start_all(self) -> None:
         await asyncio.gather(*(c.start() for c in self._connections.values()))
@@ -215,6 +218,17 @@ class McpToolset:
         entry = self.config.servers.get(server)
         return isinstance(entry, HttpServer) or bool(getattr(entry, "network", False))
 
+    def server_files(self, server: str) -> Files:
+        """What a stdio server may touch beyond the sandbox's defaults (its own files and
+        its declared ones); nothing for an HTTP server, which runs elsewhere."""
+        entry = self.config.servers.get(server)
+        if not isinstance(entry, StdioServer):
+            return Files()
+        with self._lock:
+            if server not in self._files:
+                self._files[server] = server_files(entry)
+            return self._files[server]
+
     def call_bound(self, server: str) -> float:
         """The longest a call can take: waiting for a (re)start, then the call itself."""
         entry = self.config.servers[server]
@@ -232,6 +246,7 @@ class McpToolset:
                 reason=connection.reason if connection is not None and state == FAILED else None,
                 note=connection.note if connection is not None else None,
                 tools=[t.name for t in self._listings.get(name, [])],
+                files=self.server_files(name) if isinstance(entry, StdioServer) else None,
             ))
         return rows
 

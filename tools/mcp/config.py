@@ -10,7 +10,10 @@ HTTP server it connects to. Keys other hosts use and this runtime does not (`aut
 `description`, ...) are ignored, so one file can serve several hosts. Keys of its own:
 `network` (stdio servers: true to let the process reach the network; default false),
 `timeout` (seconds per call, 30), `startup_timeout` (seconds to start and list tools, 30),
-`memory_mb` (stdio servers' address-space limit; default: the sandbox's), `disabled`.
+`memory_mb` (stdio servers' memory: the cgroup's limit on the server and all it starts where
+the kernel offers one, else the address-space limit; default: the sandbox's), `files` (stdio
+servers: `{"read": [...], "write": [...], "execute": [...]}`, paths the server may use beyond
+its own files, see `tools.mcp.confine`), `disabled`.
 
 Where the file is found, first match wins: an explicit path (`--mcp-config FILE`,
 `Agent(mcp_config=...)`), then `MOSS_AGENT_MCP_CONFIG`, then `mcp.json` in the user config
@@ -30,9 +33,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tools.errors import McpConfigError
+from tools.tool import Files
 
 ENV_VAR = "MOSS_AGENT_MCP_CONFIG"
 FILENAME = "mcp.json"
@@ -59,6 +63,20 @@ class StdioServer(_Server):
     cwd: str | None = None
     network: bool = False
     memory_mb: int | None = Field(default=None, ge=16)
+    files: Files = Files()
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _known_kinds(cls, value: object) -> object:
+        """A misspelt kind would silently grant nothing; say so instead."""
+        if isinstance(value, Files):
+            return value
+        if not isinstance(value, Mapping):
+            raise ValueError('give an object such as {"read": ["~/data"], "write": ["/tmp/out"]}')
+        unknown = sorted(set(value) - {"read", "write", "execute"})
+        if unknown:
+            raise ValueError(f"unknown kind {unknown[0]!r}; use read, write and execute")
+        return value
 
 
 class HttpServer(_Server):
@@ -145,7 +163,8 @@ def _server(source: str, name: object, entry: object) -> StdioServer | HttpServe
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         field = ".".join(str(part) for part in error["loc"]) or "entry"
-        raise McpConfigError(f"{where}: {field}: {error['msg']}") from None
+        message = error["msg"].removeprefix("Value error, ")
+        raise McpConfigError(f"{where}: {field}: {message}") from None
 
 
 def user_config_path() -> Path:

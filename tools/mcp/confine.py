@@ -1,84 +1,101 @@
-"""Starting a stdio MCP server under the sandbox's limits.
+"""Starting a stdio MCP server under the sandbox: what it may touch, and its command line.
 
 A stdio MCP server is a long-lived program the user named (python, node, a binary), not a tool
-module the sandbox can import, so it cannot run in a sandbox worker. It is confined the other
-way round: the runtime starts a small launcher (`launch_command`), the launcher confines itself
-(`confine`: no network unless the configuration says `"network": true`, an address-space
-limit, death with its parent) and then `exec`s the server, which inherits every limit.
+module a sandbox worker can import, so it gets the sandbox's layers as a process of its own:
+`tools.sandbox.confine` makes the confinement (scratch folder, cgroup) and its launcher starts
+the server inside it (filesystem, network, pid namespace or subreaper, memory and process
+limits, seccomp). Nothing here re-implements a layer; this module only decides what a server
+may use beyond the defaults every confined process gets (the system's programs and libraries,
+Python, and a private scratch folder that is its `TMPDIR`, its only writable place):
 
-`confine` is the one place that decides what "confined" means for MCP servers; when the
-sandbox gains a public confine-before-exec function (filesystem, process and cgroup limits),
-this is the function to point at it.
+- its own files, found from its configuration entry: the command (found on `PATH`), the
+  folder holding it and, when that folder is a `bin`, the installation above it (a
+  virtualenv, `/opt/node`), so the interpreter finds its libraries; every argument that names
+  an existing file or folder (a script and the folder holding it), and the entry's `cwd`.
+  These are granted read (the command's, also execute) and never anything that would expose
+  `/`, the user's home folder, the moss-agent data folder or a folder holding one of them:
+  a script directly in the home folder is readable, the home folder is not;
+- exactly what the entry declares: `"files": {"read": [...], "write": [...], "execute": [...]}`.
+
+Memory: where the kernel offers a memory cgroup, the server and everything it starts share
+`memory_mb` of real memory (the kernel kills the server beyond it); elsewhere each process's
+address space is capped (RLIMIT_AS), as for sandbox workers.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import resource
-import signal
-import sys
-from pathlib import Path
+import shutil
+from collections.abc import Iterable, Mapping
 
-from tools.sandbox import isolation
-
-_LAUNCHER = (
-    "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from tools.mcp.confine import main; main(sys.argv[2:])"
-)
+from tools.mcp.config import StdioServer
+from tools.sandbox import Confinement, Limits, confine, paths
+from tools.tool import Files
 
 
-def confine(*, memory_bytes: int | None, network: bool, preference: str = "auto") -> str:
-    """Confine this process (call it single-threaded, right before exec); return the network
-    isolation in force: netns, seccomp, none (network blocked but not possible here) or
-    "allowed" (the configuration let the server reach the network)."""
-    isolation.set_parent_death_signal(signal.SIGKILL)
-    mechanism = "allowed"
-    if not network:
-        mechanism = isolation.probe(preference)
-        isolation.apply(mechanism)
-    if memory_bytes is not None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    return mechanism
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
 
 
-def launch_command(
-    command: str, args: list[str], *, memory_bytes: int | None, network: bool
-) -> tuple[str, list[str]]:
-    """(executable, arguments) that start `command args...` confined, for the stdio client."""
-    root = str(Path(__file__).resolve().parents[2])  # the folder holding the `tools` package
-    # The server's environment is not ours, so the sandbox's override travels as a flag.
-    preference = os.environ.get(isolation.ENV_OVERRIDE, "").strip() or "auto"
-    flags = ["--memory", str(memory_bytes or 0), "--isolation", preference]
-    flags += ["--network"] if network else []
-    return sys.executable, ["-c", _LAUNCHER, root, *flags, "--", command, *args]
+def _outermost(found: Iterable[str]) -> list[str]:
+    """The paths not inside another of them (a script inside a granted folder adds nothing)."""
+    found = _unique(found)
+    return [p for p in found if not any(q != p and paths.contains(q, p) for q in found)]
 
 
-def main(argv: list[str]) -> None:
-    """The launcher: confine, then become the server; say why on stderr if that fails."""
-    parser = argparse.ArgumentParser(prog="moss-agent-mcp-launcher")
-    parser.add_argument("--memory", type=int, default=0)
-    parser.add_argument("--network", action="store_true")
-    parser.add_argument("--isolation", default="auto")
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    options = parser.parse_args(argv)
-    command = options.command[1:] if options.command[:1] == ["--"] else options.command
-    if not command:
-        sys.stderr.write("moss-agent: no MCP server command to start\n")
-        os._exit(2)
-    try:
-        mechanism = confine(
-            memory_bytes=options.memory or None, network=options.network, preference=options.isolation
-        )
-    except (OSError, ValueError) as exc:
-        sys.stderr.write(f"moss-agent: cannot confine the MCP server ({exc})\n")
-        os._exit(126)
-    if mechanism == isolation.NONE:
-        sys.stderr.write("moss-agent: warning: no network isolation available for this MCP server\n")
-    sys.stderr.flush()
-    try:
-        os.execvp(command[0], command)
-    except OSError as exc:
-        reason = "command not found" if isinstance(exc, FileNotFoundError) else exc.strerror
-        sys.stderr.write(f"moss-agent: cannot start MCP server command {command[0]!r}: {reason}\n")
-        os._exit(127)
+def _argument_paths(args: Iterable[str], workdir: str) -> list[str]:
+    """The existing files and folders the arguments name (`--opt=PATH` included), real."""
+    found = []
+    for arg in args:
+        value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
+        if not value or (value.startswith("-") and value == arg):
+            continue
+        path = os.path.join(workdir, os.path.expanduser(value))
+        try:
+            if os.path.exists(path):
+                found.append(paths.real(path))
+        except (OSError, ValueError):  # a NUL or an over-long name is not a path
+            continue
+    return found
+
+
+def _command_paths(command: str, search_path: str | None) -> list[str]:
+    """The command's file, its folder and, for a `bin` folder, the installation above it;
+    for the path found on PATH and for the file its symlinks lead to."""
+    found = shutil.which(command, path=search_path)
+    if found is None:
+        return []
+    grants = []
+    for path in _unique([os.path.abspath(found), paths.real(found)]):
+        folder = os.path.dirname(path)
+        grants += [path, folder]
+        if os.path.basename(folder) in ("bin", "sbin"):
+            grants.append(os.path.dirname(folder))
+    return grants
+
+
+def server_files(entry: StdioServer, environ: Mapping[str, str] | None = None) -> Files:
+    """Everything `entry`'s server may touch beyond the sandbox's defaults (module docstring)."""
+    environ = os.environ if environ is None else environ
+    workdir = paths.real(entry.cwd) if entry.cwd else os.getcwd()
+    guarded = paths.protected(environ)
+
+    def safe(found: Iterable[str]) -> list[str]:
+        return _outermost(p for p in found if not paths.exposes(p, guarded))
+
+    execute = safe(_command_paths(entry.command, entry.env.get("PATH", environ.get("PATH"))))
+    named = _argument_paths(entry.args, workdir)
+    read = safe([*named, *(os.path.dirname(p) for p in named if os.path.isfile(p))])
+    if entry.cwd:
+        read = safe([*read, workdir])
+    declared = entry.files
+    return Files(read=_unique([*read, *declared.read]), write=declared.write,
+                 execute=_unique([*execute, *declared.execute]))
+
+
+def confined_command(name: str, entry: StdioServer, limits: Limits) -> tuple[Confinement, list[str]]:
+    """The server's confinement and the command line that starts it inside; close the
+    confinement (it kills what is left and removes the scratch folder and cgroup) once the
+    server has stopped. Raises SandboxError when the sandbox cannot confine it here."""
+    hook = confine(server_files(entry), network=entry.network, limits=limits, address_space=None)
+    return hook, hook.command([entry.command, *entry.args], label=f"MCP server {name!r}")

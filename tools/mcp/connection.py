@@ -10,6 +10,10 @@ on it (the SDK answers it "connection closed") or by the connection task ending 
 first time, the server is started again and that call answers `No result.`; the second time,
 its tools become unavailable with the reason - never a hang. The reason always ends with the
 tail of what the server wrote on stderr, which is usually the only place a server says why.
+
+A stdio server runs confined (`tools.mcp.confine`): each start makes a confinement (scratch
+folder, cgroup) off the event loop, and each connection, however it ends, closes its own, which
+kills whatever the server left behind and removes the folder and the group.
 """
 
 from __future__ import annotations
@@ -32,9 +36,10 @@ from mcp_types import CONNECTION_CLOSED, Implementation
 
 from tools.errors import McpWarning
 from tools.mcp.config import HttpServer, StdioServer
-from tools.mcp.confine import launch_command
+from tools.mcp.confine import confined_command
 from tools.mcp.results import one_line, to_tool_result
 from tools.result import ErrorKind, ToolResult
+from tools.sandbox import Confinement, Limits
 
 # The SDK logs a traceback for every line a server writes that is not JSON-RPC; with no
 # handler configured Python would print it. Here such lines become one McpWarning instead; an
@@ -114,14 +119,13 @@ class Connection:
         name: str,
         config: StdioServer | HttpServer,
         *,
-        memory_bytes: int | None,
-        output_bytes: int,
+        limits: Limits,
         warn: Callable[[str], None] | None = None,
     ) -> None:
         self.name = name
         self.config = config
-        self.memory_bytes = memory_bytes
-        self.output_bytes = output_bytes
+        self.limits = limits  # memory and processes of a stdio server; every call's output
+        self.output_bytes = limits.output_bytes
         self.state = STARTING
         self.reason: str | None = None
         self.listing: list[Any] | None = None  # the first tool list, kept for the process
@@ -134,6 +138,7 @@ class Connection:
         self._generation = 0
         self._semaphore: anyio.Semaphore | None = None
         self.note: str | None = None
+        self.confinement: Confinement | None = None  # the running stdio server's
         self._tasks: set[Any] = set()
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -165,9 +170,15 @@ class Connection:
             scope.cancel()
         error: BaseException | None = None
         errlog: Any = None
+        confinement: Confinement | None = None
         try:
             with scope:
-                client, errlog = self._open()
+                command: list[str] = []
+                if isinstance(self.config, StdioServer):
+                    confinement, command = await anyio.to_thread.run_sync(
+                        confined_command, self.name, self.config, self.limits)
+                    self.confinement = confinement
+                client, errlog = self._open(command)
                 async with client:
                     _close(errlog)  # the server has its own copy now
                     listing = await _list_tools(client)
@@ -185,10 +196,14 @@ class Connection:
                 self._client = None
                 self._ended(error, timed_out=scope.cancelled_caught and not ready.is_set(),
                             was_ready=ready.is_set())
+            if confinement is not None:  # the SDK has stopped the server; end what it left
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(confinement.close)
             ready.set()
 
-    def _open(self) -> tuple[Client, Any]:
-        """The SDK client for this server, and the stderr pipe's write end (stdio) to close."""
+    def _open(self, command: list[str]) -> tuple[Client, Any]:
+        """The SDK client for this server, and the stderr pipe's write end (stdio) to close;
+        `command` is the confined command line of a stdio server."""
         errlog = None
         if isinstance(self.config, HttpServer):
             import httpx2
@@ -196,12 +211,8 @@ class Connection:
             http = httpx2.AsyncClient(headers=self.config.headers, timeout=httpx2.Timeout(30, read=300))
             transport = _owning(streamable_http_client(self.config.url, http_client=http), http)
         else:
-            command, args = launch_command(
-                self.config.command, self.config.args,
-                memory_bytes=self.memory_bytes, network=self.config.network,
-            )
-            params = StdioServerParameters(command=command, args=args, env=self.config.env or None,
-                                           cwd=self.config.cwd)
+            params = StdioServerParameters(command=command[0], args=command[1:],
+                                           env=self.config.env or None, cwd=self.config.cwd)
             errlog = self._stderr.open()
             transport = stdio_client(params, errlog=errlog)
         return Client(transport, message_handler=self._on_message, client_info=_CLIENT_INFO), errlog
@@ -220,7 +231,16 @@ class Connection:
     def _fail(self, reason: str) -> None:
         tail = self._stderr.text()
         self.state = FAILED
-        self.reason = f"{reason}" + (f" (stderr: {tail})" if tail else "")
+        self.reason = f"{reason}{self._memory_note()}" + (f" (stderr: {tail})" if tail else "")
+
+    def _memory_note(self) -> str:
+        """Why the kernel ended the server, when it was for memory (cgroup limits only)."""
+        confinement = self.confinement
+        if confinement is None or confinement.group is None or not confinement.group.oom_killed():
+            return ""
+        return (f" (killed by the kernel: over its memory limit of "
+                f"{confinement.policy.memory_bytes >> 20} MB; \"memory_mb\" in its configuration "
+                f"sets it)")
 
     def lost(self, generation: int, reason: str) -> str:
         """The server died or its connection broke; restart it once. Returns what happened."""
@@ -228,7 +248,7 @@ class Connection:
             return self.reason or "it is being restarted"
         self.deaths += 1
         tail = self._stderr.text()
-        what = reason + (f" (stderr: {tail})" if tail else "")
+        what = reason + self._memory_note() + (f" (stderr: {tail})" if tail else "")
         if self._scope is not None:
             self._scope.cancel()
         if self.deaths >= 2:

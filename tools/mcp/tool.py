@@ -3,7 +3,8 @@
 An `McpTool` is a `Tool` like any plugin's: a name the model writes, a capability label, an
 API line, availability with a reason, so the meta instruction, `moss-agent tools list` and the
 REPL need nothing new. What differs is where it runs: not in a sandbox worker (there is no
-Python function to import) but in the MCP server the toolset keeps, which is confined itself.
+Python function to import) but in the MCP server the toolset keeps, which is confined itself;
+its `needs_files()` is what that server may touch.
 `run_calls` sends each call to its side and keeps the calls' order.
 """
 
@@ -21,7 +22,7 @@ from tools.errors import InvalidArguments
 from tools.mcp.schema import ArgumentMap
 from tools.registry import Registry
 from tools.result import ErrorKind, ToolResult
-from tools.tool import Tool
+from tools.tool import Files, Tool
 
 if TYPE_CHECKING:
     from tools.mcp.client import McpToolset
@@ -86,6 +87,10 @@ class McpTool(Tool):
 
     def needs_network(self) -> bool:
         return self.toolset.needs_network(self.server)
+
+    def needs_files(self) -> Files:
+        """What its server may touch beyond the sandbox's defaults (`tools list` shows it)."""
+        return self.toolset.server_files(self.server)
 
 
 def capability_label(server: str) -> str:

@@ -12,6 +12,10 @@ the caller fails closed instead of running a tool half-confined.
     proc = subprocess.Popen(argv, preexec_fn=hook, start_new_session=True)
     ...
     hook.close()  # kills what is left of it (its cgroup), removes its scratch folder
+
+or, where no `preexec_fn` can be passed (an asyncio subprocess, the MCP SDK), start
+`hook.command(argv)` instead of `argv`: a launcher that confines itself, runs the program and
+keeps everything it starts inside a pid namespace (or under a subreaper) - see `launcher`.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 from pydantic import BaseModel, ConfigDict
 
@@ -45,6 +50,7 @@ class Policy(BaseModel):
     execute_defaults: bool = False  # may run the system's programs and Python (MCP servers)
     scratch: str | None = None
     memory_bytes: int = Limits().memory_bytes
+    address_space: bool = True  # also RLIMIT_AS (per process), not only the cgroup's limit
     processes: int = Limits().processes
     scratch_bytes: int = Limits().scratch_bytes
 
@@ -71,7 +77,8 @@ def apply(policy: Policy) -> None:
     """Confine this process (and all it will start) by `policy`; OSError if a layer fails."""
     m = policy.mechanisms
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    _lower(resource.RLIMIT_AS, policy.memory_bytes)
+    if policy.address_space:
+        _lower(resource.RLIMIT_AS, policy.memory_bytes)
     _lower(resource.RLIMIT_FSIZE, policy.scratch_bytes)
     if m.limits == cgroups.RLIMIT and os.getuid() != 0:
         _lower(resource.RLIMIT_NPROC, _own_process_count() + policy.processes)
@@ -130,7 +137,16 @@ class Confinement:
             self.group.join()
         apply(self.policy)
 
+    def command(self, argv: list[str], label: str = "the program") -> list[str]:
+        """The command line that starts `argv` under this confinement, for a caller that
+        cannot pass a `preexec_fn` (see `tools.sandbox.launcher`); `label` names the program
+        in the launcher's error lines."""
+        from tools.sandbox import launcher
+
+        return launcher.command(self, argv, label)
+
     def close(self) -> None:
+        """Kill what is left in the group, remove the group and the scratch folder."""
         if self.group is not None:
             self.group.kill()
             self.group.remove()
@@ -139,9 +155,25 @@ class Confinement:
             shutil.rmtree(self.policy.scratch, ignore_errors=True)
 
 
+_PROBED: dict[str, layers.Mechanisms] = {}
+_PROBE_LOCK = threading.Lock()
+
+
 def probe_in_child(prefer: dict[str, str] | None = None) -> layers.Mechanisms:
     """What a pool's zygote would find (`layers.probe_as_zygote`), found in a fresh
-    interpreter: safe from a process that has threads, and it leaves this one unchanged."""
+    interpreter: safe from a process that has threads, and it leaves this one unchanged.
+
+    Found once per process for the same `prefer` and `MOSS_SANDBOX_*` settings (a quarter
+    of a second each time otherwise, paid by every MCP server start)."""
+    settings = {k: v for k, v in os.environ.items() if k.startswith("MOSS_SANDBOX_")}
+    key = json.dumps([prefer or {}, settings], sort_keys=True)
+    with _PROBE_LOCK:
+        if key not in _PROBED:
+            _PROBED[key] = _probe_in_child(prefer)
+        return _PROBED[key]
+
+
+def _probe_in_child(prefer: dict[str, str] | None) -> layers.Mechanisms:
     code = ("import json, sys; from tools.sandbox import layers; "
             "print(layers.probe_as_zygote(json.loads(sys.argv[1])).model_dump_json())")
     done = subprocess.run([sys.executable, "-c", code, json.dumps(prefer or {})],
@@ -152,6 +184,23 @@ def probe_in_child(prefer: dict[str, str] | None = None) -> layers.Mechanisms:
     return layers.Mechanisms.model_validate_json(done.stdout)
 
 
+_SCRATCH_PREFIX = "moss-confined-"
+
+
+def _sweep_scratch() -> None:
+    """Remove the scratch folders of confinements whose agent is gone (killed before it could
+    call `close()`); their cgroups are swept by the next pool (`cgroups.sweep`)."""
+    root = tempfile.gettempdir()
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        owner = name[len(_SCRATCH_PREFIX):].split("-")[0] if name.startswith(_SCRATCH_PREFIX) else ""
+        if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+
+
 def confine(
     files: Files = Files(),
     *,
@@ -159,6 +208,7 @@ def confine(
     limits: Limits = Limits(),
     prefer: dict[str, str] | None = None,
     unsafe_no_fs_isolation: bool = False,
+    address_space: bool | None = True,
 ) -> Confinement:
     """The limits of a sandbox worker, for a process you start: `preexec_fn=confine(...)`.
 
@@ -168,18 +218,28 @@ def confine(
     and syscalls are bounded as for workers (see `Confinement.mechanisms`). Raises
     SandboxError when no filesystem isolation exists and `unsafe_no_fs_isolation` is off.
     Kill the process group (start_new_session=True) or call `close()` to end it with all it
-    started.
+    started. `address_space=None` caps the address space (RLIMIT_AS) only where no cgroup
+    bounds the memory: runtimes that reserve large address spaces up front (V8, the JVM, Go)
+    then run under the cgroup's limit on what they really use.
     """
     mechanisms = probe_in_child(prefer)
     if mechanisms.filesystem == layers.NONE and not layers.unsafe_allowed(unsafe_no_fs_isolation):
         raise SandboxError(layers.refusal())
-    scratch = tempfile.mkdtemp(prefix="moss-confined-")
+    _sweep_scratch()
+    scratch = tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-")
     group = None
     if mechanisms.limits != cgroups.RLIMIT:
         group = cgroups.Group(mechanisms.limits, list(mechanisms.cgroup_parents),
-                              f"moss-{os.getpid()}-confined-{os.path.basename(scratch)}")
-        group.create(limits.memory_bytes, limits.processes)
+                              f"moss-{os.getpid()}-confined-{os.path.basename(scratch)[-8:]}")
+        try:
+            group.create(limits.memory_bytes, limits.processes)
+        except OSError as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise SandboxError(f"could not make a cgroup for the limits ({exc})") from None
+    if address_space is None:
+        address_space = group is None
     policy = Policy(mechanisms=mechanisms, network=network, files=files, execute_defaults=True,
                     scratch=scratch, memory_bytes=limits.memory_bytes,
-                    processes=limits.processes, scratch_bytes=limits.scratch_bytes)
+                    address_space=address_space, processes=limits.processes,
+                    scratch_bytes=limits.scratch_bytes)
     return Confinement(policy, group)

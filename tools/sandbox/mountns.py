@@ -82,6 +82,19 @@ def _read_only_everywhere() -> None:
             pass
 
 
+def _devices_usable() -> None:
+    """No-dev everywhere also made /dev/null unusable (EACCES on open), which programs and
+    `subprocess.DEVNULL` need: the harmless devices get a bind mount of their own without it
+    (still read-only: writing to a device is not writing to the filesystem)."""
+    for device in paths.DEVICES_READ:
+        if os.path.exists(device):
+            try:
+                _mount(device, device, None, _MS_BIND)
+                _mount(None, device, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID)
+            except OSError:
+                pass
+
+
 def apply(read: Iterable[str], write: Iterable[str], scratch: str, scratch_bytes: int) -> None:
     """Give this process the restricted view (see the module docstring); OSError if refused.
 
@@ -110,6 +123,7 @@ def apply(read: Iterable[str], write: Iterable[str], scratch: str, scratch_bytes
         _mount(f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC)
     _make_mountpoint(scratch, True)
     _read_only_everywhere()
+    _devices_usable()
     for path, (fd, _, writable) in keep.items():
         if writable:
             _mount(None, path, None, _MS_BIND | _MS_REMOUNT | _MS_NOSUID | _MS_NODEV)

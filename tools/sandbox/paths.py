@@ -75,6 +75,13 @@ def contains(folder: str, path: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
+def exposes(path: str, guarded: Iterable[str] | None = None) -> bool:
+    """Whether granting the real path `path` would grant a protected place (it is `/`, a
+    home or data folder, or a folder holding one): rules the sandbox derives itself must not."""
+    guarded = protected() if guarded is None else guarded
+    return path == "/" or any(contains(path, p) for p in guarded)
+
+
 def python_roots(search_path: Iterable[str] | None = None) -> list[str]:
     """The interpreter's folders and its import path, minus entries exposing a protected
     place (a home folder on `sys.path` would expose everything in it)."""
@@ -86,9 +93,7 @@ def python_roots(search_path: Iterable[str] | None = None) -> list[str]:
         if not candidate:
             continue
         path = real(candidate)
-        if path == "/" or any(contains(path, p) for p in guarded):
-            continue
-        if os.path.exists(path):
+        if not exposes(path, guarded) and os.path.exists(path):
             roots.add(path)
     return sorted(roots)
 
