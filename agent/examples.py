@@ -4,10 +4,11 @@ Two sets, chosen by `TurnPolicy.plan_thoughts`:
 
 - `SHORT_THOUGHTS`: tool thoughts are one fixed sentence ("This is a calculation, so I use the
   calculator."), the fastest to write; the set the first release shipped.
-- `PLAN_THOUGHTS`: the thoughts state what is computed, with every number and unit, before the
-  call ("2.5 hours x 60 minutes x 60 seconds."), and the calls show what the calculator knows
-  (averages, rounding, definitions, unit conversions, gcd); one turn shows a failed call fixed in
-  a second round, and with Search enabled one turn searches and then calculates on what it found.
+- `PLAN_THOUGHTS`: the thoughts name the quantities the question gives before the call, which
+  defines them by name and computes from them (`per_minute=18; minutes=2.5*60;
+  per_minute*minutes`), as a program would; the calls show what the calculator knows (named quantities, averages, percentages with rounding when asked, definitions, unit
+  conversions, lcm, roots, quadratics), and with Search enabled one turn searches and then
+  calculates on what it found.
 
 The examples are our own text in the MOSS style, not copies of the MOSS training data (which is
 licensed for non-commercial use), and none is taken from the development questions in `bench/`.
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agent.format import Call, Round, Turn
-from tools import ErrorKind, ToolResult
+from tools import ToolResult
 
 
 def _example(question: str, thoughts: str, reply: str, calls: Sequence[tuple[Call, ToolResult]] = ()) -> Turn:
@@ -202,21 +203,33 @@ SHORT_THOUGHTS: list[Example] = [
 
 
 # -- thoughts that plan the call ------------------------------------------------------------------
+# Measured on the tuning split (bench/accuracy.py --split tune, llama.cpp): a first plan set whose
+# thoughts wrote the whole formula in words and whose examples combined an average with rounding,
+# and showed a failed `gcf(...)` fixed in a second round, was copied: averages of any count were
+# divided by 5 and rounded, and replies read "The calculator has no X; it calls it Y" (13% of tool
+# questions right). Qwen2.5-Coder writes code far better than prose arithmetic, so this set's calls
+# name the quantities the way a program would (`price=3.5; count=12; price*count`), which the
+# calculator evaluates, and each example shows a different structure.
 PLAN_RULE = (
     "- MOSS uses a tool for every calculation, however simple, and for every equation; "
-    "for anything else its Commands are None. Before a call, its thoughts write out what to "
-    "compute, with every number and unit, and the call holds that whole computation.\n"
+    "for anything else its Commands are None. Its thoughts name the quantities the question "
+    "gives; its call defines them by name and computes the answer from them "
+    "(price=3.5; count=12; price*count).\n"
     "- The calculator knows + - * / ^ %, sqrt, root(x, n), round(x, n), gcd, lcm, mod, unit "
-    "conversions (5 km to m) and definitions (f(x)=2x+1; f(3)).\n"
+    "conversions (5 km to m) and definitions (f(x)=2x+1; f(3)). The solver takes equations "
+    "separated by ; and returns every solution.\n"
 )
 PLAN_SEARCH_RULE = (
     "- MOSS uses the calculator for every calculation, the equation solver for every equation, "
     "and the search engine for every question about facts: people, companies, places, dates "
-    "and figures; for anything else its Commands are None. Before a call, its thoughts write out "
-    "what to compute, with every number and unit, and the call holds that whole computation.\n"
+    "and figures; for anything else its Commands are None. Its thoughts name the quantities the "
+    "question gives; its call defines them by name and computes the answer from them "
+    "(price=3.5; count=12; price*count).\n"
     "- The calculator knows + - * / ^ %, sqrt, root(x, n), round(x, n), gcd, lcm, mod, unit "
-    "conversions (5 km to m) and definitions (f(x)=2x+1; f(3)).\n"
+    "conversions (5 km to m) and definitions (f(x)=2x+1; f(3)). The solver takes equations "
+    "separated by ; and returns every solution.\n"
 )
+PLAN_NO_TOOL = "Nothing here needs computing, so no tool is needed; I answer directly."
 
 
 def _rounds(question: str, reply: str, *rounds: tuple[str, Sequence[tuple[Call, ToolResult]]]) -> Turn:
@@ -225,130 +238,118 @@ def _rounds(question: str, reply: str, *rounds: tuple[str, Sequence[tuple[Call, 
 
 
 CALC_ONLY = frozenset({"Calculate"})
+SOLVE_ONLY = frozenset({"Solve"})
+NO_SEARCH = frozenset({"Search"})
 # The same alternation as the short set (a call, a plain answer, ...), ending on an English turn.
 PLAN_THOUGHTS: list[Example] = [
     Example(
-        _example(
-            "What is 1234 multiplied by 56?", "The product 1234 x 56.", "1234 multiplied by 56 is 69104.",
-            [(_call("Calculate", "1234*56"), ToolResult.value("69104"))],
-        ),
+        _example("What is 1234 multiplied by 56?", "The product of 1234 and 56.",
+                 "1234 multiplied by 56 is 69104.",
+                 [(_call("Calculate", "1234*56"), ToolResult.value("69104"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _example(
-            "What is the capital of France?",
-            f"The user asks which city is the capital of France. {NO_TOOL}",
-            "The capital of France is Paris.",
-        ),
-        unless=frozenset({"Search"}),
+        _example("What is the capital of France?",
+                 f"The user asks which city is the capital of France. {PLAN_NO_TOOL}",
+                 "The capital of France is Paris."),
+        unless=NO_SEARCH,
     ),
     Example(
-        _example(
-            "How many people live in Reykjavik?", "The population of Reykjavik: I search for it.",
-            "About 139,000 people lived in Reykjavik in 2023.",
-            [_search("Reykjavik population",
-                     "Reykjavik is the capital and largest city of Iceland. Its population was "
-                     "about 139,000 in 2023, and about 240,000 live in the capital region.",
-                     "Reykjavik travel guide: museums, hot pools and the old harbour.")],
-        ),
+        _example("How many people live in Reykjavik?", "The population of Reykjavik: I search for it.",
+                 "About 139,000 people lived in Reykjavik in 2023.",
+                 [_search("Reykjavik population",
+                          "Reykjavik is the capital and largest city of Iceland. Its population was "
+                          "about 139,000 in 2023, and about 240,000 live in the capital region.",
+                          "Reykjavik travel guide: museums, hot pools and the old harbour.")]),
         needs=frozenset({"Search"}),
     ),
     Example(
-        _example(
-            "How many seconds are there in 2.5 hours?",
-            "2.5 hours x 60 minutes per hour x 60 seconds per minute.",
-            "There are 9000 seconds in 2.5 hours.",
-            [(_call("Calculate", "2.5*60*60"), ToolResult.value("9000"))],
-        ),
+        _example("A printer prints 18 pages per minute. How many pages does it print in 2.5 hours?",
+                 "18 pages per minute; 2.5 hours is 2.5 x 60 minutes; pages = per minute x minutes.",
+                 "It prints 2700 pages in 2.5 hours.",
+                 [(_call("Calculate", "per_minute=18; minutes=2.5*60; per_minute*minutes"), ToolResult.value("2700"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _example(
-            "Translate 'good morning' into French.",
-            f"The user wants 'good morning' in French. {NO_TOOL}",
-            "'Good morning' in French is 'Bonjour'.",
-        ),
+        _example("Translate 'good morning' into French.",
+                 f"The user wants 'good morning' in French. {PLAN_NO_TOOL}",
+                 "'Good morning' in French is 'Bonjour'."),
     ),
     Example(
-        _example(
-            "Two numbers add up to 30 and their difference is 8. What are they?",
-            "Let the numbers be x and y: x + y = 30 and x - y = 8.",
-            "The two numbers are 19 and 11.",
-            [(_call("Solve", "x+y=30;x-y=8"), ToolResult.lines(["x = 19", "y = 11"]))],
-        ),
-        needs=frozenset({"Solve"}),
+        _example("Two numbers add up to 30 and their difference is 8. What are they?",
+                 "The numbers x and y: x + y = 30 and x - y = 8.",
+                 "The two numbers are 19 and 11.",
+                 [(_call("Solve", "x+y=30;x-y=8"), ToolResult.lines(["x = 19", "y = 11"]))]),
+        needs=SOLVE_ONLY,
     ),
     Example(
-        _example(
-            "索尼公司是哪一年成立的？", "索尼公司的成立年份：我来搜索。",
-            "索尼公司成立于1946年，创始人是井深大和盛田昭夫。",
-            [_search("索尼 成立 年份",
-                     "索尼公司（Sony）于1946年5月7日由井深大和盛田昭夫在东京创立，最初名为东京通信工业。",
-                     "索尼的主要业务包括电子产品、游戏、音乐和电影。")],
-        ),
+        _example("索尼公司是哪一年成立的？", "索尼公司的成立年份：我来搜索。",
+                 "索尼公司成立于1946年，创始人是井深大和盛田昭夫。",
+                 [_search("索尼 成立 年份",
+                          "索尼公司（Sony）于1946年5月7日由井深大和盛田昭夫在东京创立，最初名为东京通信工业。",
+                          "索尼的主要业务包括电子产品、游戏、音乐和电影。")]),
         needs=frozenset({"Search"}),
     ),
     Example(
-        _example(
-            "This week's daily high temperatures were 21, 19, 24, 22 and 18 degrees. What was the "
-            "average, rounded to the nearest whole number?",
-            "The average is the sum of the 5 temperatures divided by 5, rounded to a whole number: "
-            "round((21 + 19 + 24 + 22 + 18) / 5).",
-            "The average high was about 21 degrees.",
-            [(_call("Calculate", "round((21+19+24+22+18)/5)"), ToolResult.value("21"))],
-        ),
+        _example("妈妈买了4千克苹果，每千克6.5元，付了50元，应找回多少元？",
+                 "苹果4千克，每千克6.5元，付了50元；找回 = 50 - 4 x 6.5。",
+                 "应找回24元。",
+                 [(_call("Calculate", "cost=4*6.5; paid=50; paid-cost"), ToolResult.value("24"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _example(
-            "Tell me a short joke.",
-            f"The user wants a joke. {NO_TOOL}",
-            "Why did the scarecrow win an award? Because he was outstanding in his field!",
-        ),
+        _example("Tell me a short joke.", f"The user wants a joke. {PLAN_NO_TOOL}",
+                 "Why did the scarecrow win an award? Because he was outstanding in his field!"),
     ),
     Example(
-        _example(
-            "Let f(x) = 3x - 1. What is f(4)?", "f(x) = 3x - 1 at x = 4: define f, then f(4).",
-            "f(4) is 11.",
-            [(_call("Calculate", "f(x)=3x-1; f(4)"), ToolResult.value("11"))],
-        ),
+        _example("A runner's lap times were 62, 58, 65 and 61 seconds. What was her average lap time?",
+                 "4 lap times; the average is their sum divided by 4.",
+                 "Her average lap time was 61.5 seconds.",
+                 [(_call("Calculate", "total=62+58+65+61; count=4; total/count"), ToolResult.value("61.5"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _rounds(
-            "What is the greatest common factor of 84 and 126?",
-            "The greatest common factor of 84 and 126 is 42.",
-            ("The greatest common factor of 84 and 126: gcf(84, 126).",
-             [(_call("Calculate", "gcf(84,126)"), ToolResult.failure(
-                 ErrorKind.REFUSED, "unknown function 'gcf'; did you mean gcd? known: sqrt, root, cbrt, gcd, lcm, mod, "
-                 "round, log, ln, exp, sin, cos, tan, abs, floor, ceil, factorial, ..."))]),
-            ("The calculator has no gcf; it calls it gcd: gcd(84, 126).",
-             [(_call("Calculate", "gcd(84,126)"), ToolResult.value("42"))]),
-        ),
+        _example("Solve x^2 - 5x - 14 = 0.", "A quadratic equation in x: x^2 - 5x - 14 = 0.",
+                 "The solutions are x = -2 and x = 7.",
+                 [(_call("Solve", "x^2-5x-14=0"), ToolResult.lines(["x_0 = -2", "x_1 = 7"]))]),
+        needs=SOLVE_ONLY,
+    ),
+    Example(
+        _example("用一句话介绍一下长城。", f"用户想要一句话介绍长城。这不需要计算，不需要工具，我直接回答。",
+                 "长城是中国古代修建的军事防御工程，东西绵延上万里，是世界上最著名的建筑奇迹之一。"),
+    ),
+    Example(
+        _example("A jacket costs $80. It is 15% off, and 8% tax is added to the sale price. What do I "
+                 "pay, rounded to the nearest cent?",
+                 "Price 80; 15% off gives the sale price; 8% tax on the sale price; round to 2 decimals.",
+                 "You pay $73.44.",
+                 [(_call("Calculate", "sale=80*(1-15/100); final=sale*(1+8/100); round(final, 2)"),
+                   ToolResult.value("73.44"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _example(
-            "Write a one-line birthday wish for my sister.",
-            f"The user wants a birthday wish for a sister. {NO_TOOL}",
-            "Happy birthday to the best sister in the world: may this year bring you joy!",
-        ),
+        _example("Let f(x) = 3x - 1. What is f(4)?", "f(x) = 3x - 1, evaluated at x = 4.",
+                 "f(4) is 11.",
+                 [(_call("Calculate", "f(x)=3x-1; f(4)"), ToolResult.value("11"))]),
+        needs=CALC_ONLY,
+    ),
+    Example(
+        _example("Write a one-line birthday wish for my sister.",
+                 f"The user wants a birthday wish for a sister. {PLAN_NO_TOOL}",
+                 "Happy birthday to the best sister in the world: may this year bring you joy!"),
         needs=frozenset({"Search"}),
     ),
     Example(
-        _example(
-            "Let k = 2*3 - 1. Solve k*t - 4 = 3*t for t.",
-            "k = 2*3 - 1 and k*t - 4 = 3*t: one system with the definition of k.",
-            "t = 2 (with k = 5).",
-            [(_call("Solve", "k=2*3-1; k*t-4=3*t"), ToolResult.lines(["k = 5", "t = 2"]))],
-        ),
-        needs=frozenset({"Solve"}),
+        _example("Let k = 2*3 - 1. Solve k*t - 4 = 3*t for t.",
+                 "k = 2*3 - 1, and k*t - 4 = 3*t: one system with the definition of k.",
+                 "t = 2 (with k = 5).",
+                 [(_call("Solve", "k=2*3-1; k*t-4=3*t"), ToolResult.lines(["k = 5", "t = 2"]))]),
+        needs=SOLVE_ONLY,
     ),
     Example(
-        _example(
-            "35乘以47等于多少？", "计算 35 x 47。", "35乘以47等于1645。",
-            [(_call("Calculate", "35*47"), ToolResult.value("1645"))],
-        ),
+        _example("What is the cube root of 2744?", "The cube root of 2744: root(2744, 3).",
+                 "The cube root of 2744 is 14.",
+                 [(_call("Calculate", "root(2744, 3)"), ToolResult.value("14"))]),
         needs=CALC_ONLY,
     ),
     Example(
@@ -365,31 +366,38 @@ PLAN_THOUGHTS: list[Example] = [
         needs=frozenset({"Search", "Calculate"}),
     ),
     Example(
-        _example(
-            "How many miles is a marathon of 42.195 km?", "Convert 42.195 km to miles.",
-            "A marathon of 42.195 km is about 26.2 miles.",
-            [(_call("Calculate", "42.195 km to mi"), ToolResult.value("26.2187574565 mi"))],
-        ),
+        _example("35乘以47等于多少？", "35 和 47 的乘积。", "35乘以47等于1645。",
+                 [(_call("Calculate", "35*47"), ToolResult.value("1645"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _example(
-            "Who founded Samsung, and when?", "The founder of Samsung and the year: I search for them.",
-            "Samsung was founded by Lee Byung-chul in 1938, in Daegu, Korea.",
-            [_search("Samsung founder year",
-                     "Samsung was founded by Lee Byung-chul on 1 March 1938 in Daegu as a "
-                     "small trading company.",
-                     "Samsung Electronics is the largest company of the Samsung Group.")],
-        ),
+        _example("Two lamps blink every 12 and 18 seconds. They blink together now; after how many "
+                 "seconds do they next blink together?",
+                 "They meet again after the least common multiple of 12 and 18 seconds.",
+                 "They next blink together after 36 seconds.",
+                 [(_call("Calculate", "lcm(12, 18)"), ToolResult.value("36"))]),
+        needs=CALC_ONLY,
+    ),
+    Example(
+        _example("Who founded Samsung, and when?", "The founder of Samsung and the year: I search for them.",
+                 "Samsung was founded by Lee Byung-chul in 1938, in Daegu, Korea.",
+                 [_search("Samsung founder year",
+                          "Samsung was founded by Lee Byung-chul on 1 March 1938 in Daegu as a "
+                          "small trading company.",
+                          "Samsung Electronics is the largest company of the Samsung Group.")]),
         needs=frozenset({"Search"}),
     ),
     Example(
-        _example(
-            "Who painted the Mona Lisa?",
-            f"The user asks who painted the Mona Lisa. {NO_TOOL}",
-            "The Mona Lisa was painted by Leonardo da Vinci.",
-        ),
-        unless=frozenset({"Search"}),
+        _example("How many miles is a marathon of 42.195 km?", "Convert 42.195 km to miles.",
+                 "A marathon of 42.195 km is about 26.2 miles.",
+                 [(_call("Calculate", "42.195 km to mi"), ToolResult.value("26.2187574565 mi"))]),
+        needs=CALC_ONLY,
+    ),
+    Example(
+        _example("Who painted the Mona Lisa?",
+                 f"The user asks who painted the Mona Lisa. {PLAN_NO_TOOL}",
+                 "The Mona Lisa was painted by Leonardo da Vinci."),
+        unless=NO_SEARCH,
     ),
 ]
 

@@ -55,12 +55,13 @@ def test_every_example_result_is_what_the_tool_answers(examples: list[Example]) 
     assert checked >= 5
 
 
-def test_the_plan_set_shows_a_fixed_call_and_a_search_then_a_calculation() -> None:
+def test_the_plan_set_names_quantities_and_shows_a_search_then_a_calculation() -> None:
     multi = [e.turn for e in PLAN_THOUGHTS if len(e.turn.rounds) > 1]
-    assert any(not t.rounds[0].results[0].ok and t.rounds[1].results[0].ok for t in multi)
-    assert any([c.tool for c in t.calls] == ["Search", "Calculate"] for t in multi)
+    assert [[c.tool for c in t.calls] for t in multi] == [["Search", "Calculate"]]
+    assert any("=" in c.args[0] and ";" in c.args[0] for e in PLAN_THOUGHTS for c in e.turn.calls
+               if c.tool == "Calculate")
     only_calc = few_shot_text({"Calculate"}, plan_thoughts=True)
-    assert "<|Inner Thoughts|>: The calculator has no gcf" in only_calc and "Eiffel" not in only_calc
+    assert "per_minute=18" in only_calc and "Eiffel" not in only_calc
     assert "Eiffel" in few_shot_text({"Calculate", "Search"}, plan_thoughts=True)
 
 
