@@ -168,6 +168,14 @@ class Agent:
             _enable_only(self.registry, names)
             self._prefix = None
 
+    def start(self) -> None:
+        """Load the model and start the tools' sandbox now rather than on the first question,
+        so a server or a REPL reports a model or sandbox that cannot start (a `MossAgentError`
+        saying what to do) before anyone asks."""
+        self.backend  # noqa: B018 -- loads it
+        if self.tools:
+            self._ensure_pool()
+
     def _ensure_pool(self) -> SandboxPool:
         with self._lock:
             if self._pool is not None and not self._pool.usable:

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agent.errors import MossAgentError
+from agent.errors import StoreError
 from agent.events import TurnResult, WarningEvent
 from agent.format import Call
 from agent.store_rows import (
@@ -109,10 +109,6 @@ _UPGRADE_FROM_1 = """
 ALTER TABLE turns ADD COLUMN rounds TEXT;
 ALTER TABLE calls ADD COLUMN round INTEGER NOT NULL DEFAULT 1
 """
-
-
-class StoreError(MossAgentError):
-    """The log database cannot be opened, read or written; the message names the file."""
 
 
 def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:

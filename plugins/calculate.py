@@ -33,7 +33,7 @@ from plugins._calceval import CONSTANTS, evaluate
 from plugins._calcnum import Number
 from plugins._calcunits import Converted, convert, load_registry
 from plugins._mathdialect import normalize
-from plugins._matherrors import MathError
+from plugins.errors import MathError
 from plugins._mathdisplay import format_number
 from plugins._mathparse import FUNCTIONS, Name, Part, parse_program
 

@@ -47,6 +47,19 @@ class LazyGroup(click.Group):
             raise
         return getattr(module, attribute)
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the subcommand; any error moss-agent raises on purpose (the root is
+        `MossAgentError`: a sandbox that cannot start, a bad store, a missing model) ends it as
+        one `Error:` line saying what to do, never a traceback, whichever command it came from."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from tools.errors import MossAgentError  # already imported by whatever raised it
+
+            if isinstance(exc, MossAgentError):
+                raise click.ClickException(_one_line(exc)) from None
+            raise
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="moss-agent")
@@ -62,6 +75,10 @@ def main(unsafe_no_fs_isolation: bool) -> None:
     warnings.showwarning = _show_warning
     if unsafe_no_fs_isolation:  # read by every SandboxPool this process starts
         os.environ["MOSS_SANDBOX_UNSAFE_NO_FS_ISOLATION"] = "1"
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,

@@ -78,6 +78,7 @@ def chat(resume: bool, cid: int | None, thoughts: bool, script: Path | None, db:
 def _load(agent, console: Console) -> None:  # type: ignore[no-untyped-def]
     """Load the model now (with its progress) rather than on the first question, then hint."""
     console.print("[dim]loading the model (the first start assembles and converts it, about a minute) ...[/dim]")
+    agent.start()
     name = agent.model_name
     tools = ", ".join(t.name for t in agent.tools) or "none"
     console.print(f"[bold]ready[/bold]: {name} · tools: {tools}")

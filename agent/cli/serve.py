@@ -69,7 +69,8 @@ def serve(host: str, port: int, api_key: str | None, max_queue: int, concurrency
             agent = agent_from_options(progress=True, **options)  # type: ignore[arg-type]
             with agent:
                 err.print("[dim]loading the model ...[/dim]")
-                name = agent.model_name  # loads it now, not on the first request
+                agent.start()  # the model and the sandbox now, not on the first request
+                name = agent.model_name
                 if not agent.concurrent:
                     err.print(f"[dim]{escape(name)} runs in this process: one turn at a time, "
                               "the others queue (--concurrency applies to --backend http)[/dim]")
