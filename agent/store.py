@@ -39,6 +39,7 @@ from agent.store_rows import (
     turn_from_row,
 )
 from tools import ToolResult
+from tools.folders import data_dir as default_data_dir
 
 SCHEMA_VERSION = 2
 DB_NAME = "logs.db"
@@ -109,16 +110,6 @@ _UPGRADE_FROM_1 = """
 ALTER TABLE turns ADD COLUMN rounds TEXT;
 ALTER TABLE calls ADD COLUMN round INTEGER NOT NULL DEFAULT 1
 """
-
-
-def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """`MOSS_AGENT_DATA`, or the platform's user data folder for moss-agent (as Search uses)."""
-    environ = os.environ if environ is None else environ
-    if environ.get("MOSS_AGENT_DATA"):
-        return Path(environ["MOSS_AGENT_DATA"]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("moss-agent", appauthor=False))
 
 
 def default_db_path(environ: Mapping[str, str] | None = None) -> Path:

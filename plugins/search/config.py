@@ -24,19 +24,10 @@ from typing import Literal
 
 from plugins.search.errors import SearchError
 from plugins.search.render import DEFAULT_MAX_CHARS
+from tools.folders import data_dir as default_data_dir
 
 INDEX_FILENAME = "search-index.sqlite3"
 ProviderName = Literal["index", "searxng", "off"]
-
-
-def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """`MOSS_AGENT_DATA`, or the platform's user data folder for moss-agent."""
-    environ = os.environ if environ is None else environ
-    if environ.get("MOSS_AGENT_DATA"):
-        return Path(environ["MOSS_AGENT_DATA"]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("moss-agent", appauthor=False))
 
 
 @dataclass(frozen=True)
