@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from agent.errors import ParseError
 from agent.replay import conversation_files, read_conversation
 from agent.replay_reviewed import RECORDING_ERRORS
-from agent.wire.results import ResultEntry
+from tools.wire.results import ResultEntry
 from tools import ToolResult
 
 RUN_TOOLS = ("Calculate", "Solve")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent.replay_run import RunReport, agrees, load_reviewed, number, run_replay
-from agent.wire.results import ResultEntry
+from tools.wire.results import ResultEntry
 from tools import ErrorKind, Registry, SandboxPool, ToolResult
 
 

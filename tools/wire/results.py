@@ -16,10 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from agent.wire.call import Call
-from agent.wire.tags import ALL_TAGS, EOR, NONE, RESULTS
-from agent.wire.warnings import ParseWarning
 from tools.result import NO_RESULT, ErrorKind, ToolResult
+from tools.wire.call import Call
+from tools.wire.tags import ALL_TAGS, EOR, NONE, RESULTS
+from tools.wire.warnings import ParseWarning
 
 #: Every way the recorded data says a call failed.
 FAILURE_SPELLINGS: frozenset[str] = frozenset({"No result.", "'No result.'", "No calculation results."})
@@ -165,6 +165,13 @@ class Results(BaseModel):
 def render_results(entries: Sequence[tuple[Call, ToolResult]], first_snippet: int = 1) -> str:
     """The whole Results segment `<|Results|>:\\n...\\n<eor>\\n` for these calls and results."""
     return Results.from_tool_results(entries, first_snippet).render()
+
+
+def results_text(entries: Sequence[tuple[Call, ToolResult]], first_snippet: int = 1) -> str:
+    """The Results entries for (call, result) pairs as the model sees them, without the
+    segment's markers: what `moss-agent call` prints and what `tools.testing` compares."""
+    segment = render_results(entries, first_snippet)
+    return segment.removeprefix(RESULTS + "\n").removesuffix("\n" + EOR + "\n")
 
 
 def defang(text: str) -> str:

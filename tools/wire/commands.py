@@ -21,10 +21,10 @@ from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.errors import ParseError
-from agent.wire.call import Call
-from agent.wire.tags import COMMANDS, EOC, NONE
-from agent.wire.warnings import ParseWarning, WarningKind
+from tools.errors import ParseError
+from tools.wire.call import Call
+from tools.wire.tags import COMMANDS, EOC, NONE
+from tools.wire.warnings import ParseWarning, WarningKind
 
 #: Longer Commands segments are cut here (with a `truncated` warning); a real one is under 1 KB.
 MAX_CHARS = 32_768
