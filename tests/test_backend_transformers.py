@@ -16,7 +16,7 @@ import pytest
 from agent.backends.base import Backend, GenerationEnd
 from agent.backends.transformers import TransformersBackend
 from agent.errors import BackendError
-from agent.models import LoadedModel
+from agent.backends.gguf import LoadedModel
 from tests.fixtures_models import default_model, smollm2  # noqa: F401,F811  (pytest fixtures)
 
 pytestmark = pytest.mark.slow

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from agent.errors import ModelAssetError
 from tools import folders
-from agent.progress import Progress, progress_bar
+from tools.cli.progress import Progress, progress_bar
 
 CACHE_ENV = folders.CACHE_ENV
 _CHUNK = 8 * 1024 * 1024

@@ -24,7 +24,7 @@ from typing import Any
 from agent.backends.base import Constraint, FinishReason, GenerationEnd, rewound
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
-from agent.models import DtypeLike, load_pretrained  # first: it sets OMP_WAIT_POLICY for torch
+from agent.backends.gguf import DtypeLike, load_pretrained  # first: it sets OMP_WAIT_POLICY for torch
 
 import torch  # noqa: E402,I001
 

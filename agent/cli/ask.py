@@ -36,7 +36,7 @@ def ask(question: str, show_thoughts: bool, as_json: bool, db: str | None, no_lo
             reply_started = False
             events = agent.stream(question)
             if store is not None:
-                from agent.store_record import Recorder
+                from agent.store.record import Recorder
 
                 events = Recorder(store, agent).record(events)
             for event in events:

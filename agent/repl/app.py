@@ -24,7 +24,7 @@ from agent.repl.render import TurnRenderer
 if TYPE_CHECKING:
     from agent.agent import Agent, Session
     from agent.store import Store
-    from agent.store_record import Recorder
+    from agent.store.record import Recorder
 
 
 class Repl:
@@ -49,7 +49,7 @@ class Repl:
     def _recorder(self, conversation_id: int | None) -> Recorder | None:
         if self.store is None:
             return None
-        from agent.store_record import Recorder
+        from agent.store.record import Recorder
 
         return Recorder(self.store, self.agent, conversation_id)
 

@@ -118,7 +118,7 @@ def _save(repl: Repl, arg: str) -> None:
 
 @command("export", "/export moss|sharegpt FILE  this conversation as training data")
 def _export(repl: Repl, arg: str) -> None:
-    from agent.export import dumps, export_records, session_records
+    from agent.store.export import dumps, export_records, session_records
 
     fmt, _, rest = arg.partition(" ")
     if fmt not in ("moss", "sharegpt"):

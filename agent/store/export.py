@@ -28,7 +28,7 @@ from agent.errors import ParseError
 from agent.events import TurnResult
 from agent.format import EOR, NONE, RESULTS, Call, Conversation, Round, Turn
 from agent.parse import parse_commands
-from agent.store import ConversationInfo, Store, StoredTurn
+from agent.store.database import ConversationInfo, Store, StoredTurn
 from tools.wire.results import parse_results
 from agent.wire.turn import round_keys
 from tools import ErrorKind, ToolResult

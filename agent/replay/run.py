@@ -10,7 +10,7 @@ walk, never evaluated as code.
 
 Some recordings are wrong (MOSS's tool answered `No calculation results.` for `2+2`, or
 `No result.` for solvable systems). Those disagreements are listed, with a one-line reason
-each, in `agent.replay_reviewed`; the report separates them from
+each, in `agent.replay.reviewed`; the report separates them from
 disagreements nobody has reviewed, which are what the CLI's exit code and the tests watch.
 """
 
@@ -28,8 +28,8 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from agent.errors import ParseError
-from agent.replay import conversation_files, read_conversation
-from agent.replay_reviewed import RECORDING_ERRORS
+from agent.replay.folder import conversation_files, read_conversation
+from agent.replay.reviewed import RECORDING_ERRORS
 from tools.wire.results import ResultEntry
 from tools import ToolResult
 

@@ -26,8 +26,8 @@ from agent.events import (
     TurnStarted,
     WarningEvent,
 )
-from agent.store import Store
-from agent.store_rows import to_json
+from agent.store.database import Store
+from agent.store.rows import to_json
 
 if TYPE_CHECKING:
     from agent.agent import Agent, Session
