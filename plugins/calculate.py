@@ -83,8 +83,9 @@ def calculate_value(expression: str) -> Number | Converted:
     if last.target is not None:
         return convert(last.lhs, last.target, env, functions)
     if last.rhs is not None:
-        if isinstance(last.lhs, Name) or definition_head(last.lhs) is not None:
-            shown = last.lhs.id if isinstance(last.lhs, Name) else f"{last.lhs.func}(2)"
+        head = definition_head(last.lhs)
+        if isinstance(last.lhs, Name) or head is not None:
+            shown = last.lhs.id if isinstance(last.lhs, Name) else f"{head[0] if head else ''}(2)"
             raise MathError(
                 f"the input ends with a definition; end it with the expression to compute "
                 f"(...; {shown})"

@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from agent.backends.base import Constraint, FinishReason, GenerationEnd, TextTranscript
+from agent.backends.base import Constraint, FinishReason, GenerationEnd, TextTranscript, TokenStream
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 
@@ -171,7 +171,7 @@ class HttpBackend(TextTranscript):
         *,
         temperature: float | None = None,
         constraint: Constraint | None = None,
-    ) -> Iterator[str | GenerationEnd]:
+    ) -> TokenStream:
         """Stream a completion of the transcript; see `agent.backends.base.Backend.generate`.
 
         A `constraint` goes to the server as a GBNF grammar in the `grammar_field` of the

@@ -18,10 +18,10 @@ import copy
 import inspect
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from agent.backends.base import Constraint, FinishReason, GenerationEnd, rewound
+from agent.backends.base import Constraint, FinishReason, GenerationEnd, TokenStream, rewound
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
 from agent.backends.gguf import DtypeLike, load_pretrained  # first: it sets OMP_WAIT_POLICY for torch
@@ -165,7 +165,7 @@ class TransformersBackend:
         temperature: float | None = None,
         top_p: float | None = None,
         constraint: Constraint | None = None,
-    ) -> Iterator[str | GenerationEnd]:
+    ) -> TokenStream:
         """Continue the transcript (see `Backend.generate`); `temperature`/`top_p` override the
         instance's sampling settings for this call (0 = greedy). Under a `constraint` a token is
         taken only if the text stays in its language: the model's own choice when allowed,

@@ -59,8 +59,8 @@ def call(
         click.echo(f"warning: {warning.message}", err=True)
     parsed = parse_commands(commands)
     if verbose or not parsed.calls:
-        for warning in parsed.warnings:
-            click.echo(f"parser: {warning.message}", err=True)
+        for repair in parsed.warnings:
+            click.echo(f"parser: {repair.message}", err=True)
     if not parsed.calls:
         if parsed.none:
             click.echo("[]" if as_json else "None")

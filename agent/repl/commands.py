@@ -118,11 +118,13 @@ def _save(repl: Repl, arg: str) -> None:
 
 @command("export", "/export moss|sharegpt FILE  this conversation as training data")
 def _export(repl: Repl, arg: str) -> None:
-    from agent.store.export import dumps, export_records, session_records
+    from agent.store.export import Format, dumps, export_records, session_records
 
-    fmt, _, rest = arg.partition(" ")
-    if fmt not in ("moss", "sharegpt"):
+    name, _, rest = arg.partition(" ")
+    formats: dict[str, Format] = {"moss": "moss", "sharegpt": "sharegpt"}
+    if name not in formats:
         raise ValueError("usage: /export moss FILE or /export sharegpt FILE")
+    fmt = formats[name]
     path = _path(rest, "/export moss|sharegpt FILE")
     if repl.store is not None and repl.conversation_id is not None:  # keeps imported recordings exact
         records = export_records(repl.store, [repl.conversation_id], fmt)

@@ -116,7 +116,7 @@ def number(text: str) -> complex | None:
 def _value(node: ast.AST, depth: int) -> complex:
     if depth > 50:
         raise ValueError("too deep")
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return node.value
     if isinstance(node, ast.Name) and node.id in _NAMES:
         return _NAMES[node.id]

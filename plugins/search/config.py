@@ -50,15 +50,15 @@ class SearchConfig:
         index_path = (data_dir or default_data_dir(environ)) / INDEX_FILENAME
         url = environ.get("MOSS_AGENT_SEARXNG_URL") or None
         choice = (environ.get("MOSS_AGENT_SEARCH") or "auto").strip().lower()
-        if choice not in {"auto", "index", "searxng", "off"}:
+        providers: dict[str, ProviderName] = {"index": "index", "searxng": "searxng", "off": "off",
+                                              "auto": "searxng" if url else "index"}
+        if choice not in providers:
             raise SearchError(
                 f"MOSS_AGENT_SEARCH={choice!r} is not one of auto, index, searxng, off"
             )
         if choice == "searxng" and not url:
             raise SearchError("MOSS_AGENT_SEARCH=searxng needs MOSS_AGENT_SEARXNG_URL")
-        provider: ProviderName = (
-            "searxng" if choice == "auto" and url else "index" if choice == "auto" else choice
-        )  # type: ignore[assignment]
+        provider = providers[choice]
         return cls(
             provider=provider,
             index_path=index_path,

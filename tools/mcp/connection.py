@@ -190,6 +190,7 @@ class Connection:
     def _open(self) -> tuple[Client, Any]:
         """The SDK client for this server, and the stderr pipe's write end (stdio) to close."""
         errlog = None
+        transport: Any  # either kind of the SDK's transports, an async context manager
         if isinstance(self.config, HttpServer):
             import httpx2
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from tools.result import NO_RESULT, ErrorKind, ToolResult
 from tools.wire.call import Call
 from tools.wire.tags import ALL_TAGS, EOR, NONE, RESULTS
-from tools.wire.warnings import ParseWarning
+from tools.wire.warnings import ParseWarning, WarningKind
 
 #: Every way the recorded data says a call failed.
 FAILURE_SPELLINGS: frozenset[str] = frozenset({"No result.", "'No result.'", "No calculation results."})
@@ -207,7 +207,7 @@ def parse_results(segment: str, calls: Sequence[Call] = ()) -> tuple[Results, li
     """
     warnings: list[ParseWarning] = []
 
-    def warn(kind, message: str, text: str = "") -> None:  # type: ignore[no-untyped-def]
+    def warn(kind: WarningKind, message: str, text: str = "") -> None:
         warnings.append(ParseWarning(kind=kind, message=message, text=text, segment="Tool Responses"))
 
     rest = segment
@@ -231,7 +231,9 @@ def parse_results(segment: str, calls: Sequence[Call] = ()) -> tuple[Results, li
     return results, warnings
 
 
-def _entries(body: str, calls: Sequence[Call], warn) -> tuple[ResultEntry, ...]:  # type: ignore[no-untyped-def]
+def _entries(
+    body: str, calls: Sequence[Call], warn: Callable[[WarningKind, str, str], None]
+) -> tuple[ResultEntry, ...]:
     if body == NONE:
         return ()
     heads = sorted({c.text + _ARROW for c in calls}, key=len, reverse=True)
