@@ -446,9 +446,13 @@ def _new_cache(model: Any) -> Any:
 
 
 def _cache_kw(model: Any) -> str:
-    """transformers 5 renamed the forward's `past_key_values` to `cache` (the old name warns)."""
+    """The forward's name for the KV cache. transformers renamed `past_key_values` to `cache`
+    between 5.20 and 5.24 (the old name warns from then on and is removed in 5.40), so the
+    model's own signature decides; a forward that names neither takes the current one."""
     params = inspect.signature(type(model).forward).parameters
-    return "cache" if "cache" in params else "past_key_values"
+    if "cache" not in params and "past_key_values" in params:
+        return "past_key_values"
+    return "cache"
 
 
 def _crop(cache: Any, keep: int) -> None:
