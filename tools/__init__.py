@@ -8,8 +8,6 @@ purpose derives from `MossAgentError` (the tree is in `tools.errors`).
 
 from __future__ import annotations
 
-import warnings
-
 from tools.errors import (
     InvalidArguments,
     McpConfigError,
@@ -25,7 +23,7 @@ from tools.errors import (
     UnknownTool,
 )
 from tools.registry import Registry, RegistryWarning
-from tools.result import NO_RESULT, ErrorKind, FailureReason, ToolFailure, ToolResult
+from tools.result import NO_RESULT, ErrorKind, FailureReason, ToolFailure, ToolResult, old_name
 from tools.sandbox import Limits, SandboxPool
 from tools.tool import Files, Tool, tool
 
@@ -58,9 +56,4 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # `ToolError` was the result type's name, one letter from the exception `ToolsError`.
-    if name == "ToolError":
-        warnings.warn("tools.ToolError is now tools.FailureReason; the old name goes in the next "
-                      "release", DeprecationWarning, stacklevel=2)
-        return FailureReason
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return old_name(__name__, name)  # `ToolError`, with a DeprecationWarning

@@ -157,10 +157,16 @@ class ToolFailure(ToolsError):
         self.message = message
 
 
-def __getattr__(name: str) -> object:
-    # The result type's old name, one letter from the exception `ToolsError`: kept one release.
+def old_name(module: str, name: str) -> object:
+    """`ToolError`, the result type's old name (one letter from the exception `ToolsError`),
+    as `FailureReason` with a DeprecationWarning, for one release; any other name is an
+    AttributeError. Shared by `tools` and `tools.result`, the two places it was imported from."""
     if name == "ToolError":
-        warnings.warn("tools.result.ToolError is now FailureReason; the old name goes in the next "
-                      "release", DeprecationWarning, stacklevel=2)
+        warnings.warn(f"{module}.ToolError is now FailureReason; the old name goes in the next "
+                      "release", DeprecationWarning, stacklevel=3)
         return FailureReason
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+
+def __getattr__(name: str) -> object:
+    return old_name(__name__, name)
