@@ -27,6 +27,7 @@ INTERNAL_SIGNALS = {
     "tools.sandbox.protocol.Closed",  # the peer closed the socket
     "tools.sandbox.protocol.TooLarge",  # a message over the frame limit
     "tools.sandbox.worker.OutputExceeded",  # a BaseException, so a tool cannot swallow it
+    "agent.backends.http_stream.DeadlinePassed",  # the caller's deadline: an end, not an error
 }
 
 # Each errors module, and the package that must export what it defines.
