@@ -52,6 +52,33 @@ def test_the_graph_check_sees_lazy_imports(tmp_path: Path) -> None:
     assert imported_packages(module) == {"plugins", "agent"}
 
 
+def module_imports(package: str) -> dict[str, set[str]]:
+    """Each module of `package` (by dotted name) and the project modules it names in imports."""
+    paths = {".".join(p.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in (REPO / package).rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                targets.add(node.module)
+                targets.update(f"{node.module}.{alias.name}" for alias in node.names)
+        graph[name] = {t for t in targets if t in paths and t != name}
+    return graph
+
+
+def test_no_two_modules_of_agent_import_each_other() -> None:
+    """Not even under TYPE_CHECKING: the REPL's slash commands see the chat through a protocol
+    instead of importing the `Repl` that imports them. A package and its own modules are
+    exempt (the package re-exports them)."""
+    graph = module_imports("agent")
+    circles = sorted({tuple(sorted((a, b))) for a in graph for b in graph[a]
+                      if a in graph[b] and not (a.startswith(b + ".") or b.startswith(a + "."))})
+    assert not circles, circles
+
+
 def test_search_adds_its_index_command_through_the_entry_point_group() -> None:
     assert "index" not in SUBCOMMANDS  # the CLI does not know it by name
     installed = {ep.name: ep.value for ep in metadata.entry_points(group=GROUP)}
