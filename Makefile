@@ -4,13 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 QUESTION ?= What is 347 multiplied by 29?
 
-.PHONY: run test install install-test clean
+.PHONY: run test check install install-test clean
 
 run: install
 	$(BIN)/moss-agent ask "$(QUESTION)"
 
-test: install-test
+test: install-test check
 	$(BIN)/python -m pytest
+
+# Types first: mypy over agent, tools and plugins as pyproject.toml configures it, zero errors.
+check: install-test
+	$(BIN)/python -m mypy
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from agent.backends.base import Backend
 from agent.errors import ConfigurationError
-from agent.events import Event, TurnDone, TurnResult
+from agent.events import EventStream, TurnDone, TurnResult
 from agent.format import Call, render_meta_instruction
 from agent.framing import CHATML_FRAMING, FRAMINGS, MOSS_FRAMING, Framing
 from agent.loop import TurnLoop
@@ -92,8 +92,10 @@ class Agent:
             if self._backend is None:
                 from agent.backends import create_backend
 
+                model = self._model
+                assert not isinstance(model, Backend)  # a Backend given is kept from the start
                 self._backend = create_backend(
-                    self._backend_kind, self._model, progress=self._progress, **self._backend_options
+                    self._backend_kind, model, progress=self._progress, **self._backend_options
                 )
             return self._backend
 
@@ -168,6 +170,14 @@ class Agent:
             _enable_only(self.registry, names)
             self._prefix = None
 
+    def start(self) -> None:
+        """Load the model and start the tools' sandbox now rather than on the first question,
+        so a server or a REPL reports a model or sandbox that cannot start (a `MossAgentError`
+        saying what to do) before anyone asks."""
+        self.backend  # noqa: B018 -- loads it
+        if self.tools:
+            self._ensure_pool()
+
     def _ensure_pool(self) -> SandboxPool:
         with self._lock:
             if self._pool is not None and not self._pool.usable:
@@ -216,7 +226,7 @@ class Agent:
         """Answer one independent question (no history)."""
         return Session(self).run(text)
 
-    def stream(self, text: str) -> Iterator[Event]:
+    def stream(self, text: str) -> EventStream:
         """The events of answering one independent question, as they happen."""
         return Session(self).stream(text)
 
@@ -248,7 +258,7 @@ class Session:
         framing = self.agent.framing
         return "".join(framing.render_turn(t) for t in self.turns)
 
-    def stream(self, text: str) -> Iterator[Event]:
+    def stream(self, text: str) -> EventStream:
         """The events of one turn. With a backend that can `spawn` (HTTP), the turn runs on a
         backend of its own outside the agent's lock, so other sessions' turns run meanwhile;
         a local backend's single transcript is held for the whole turn."""
@@ -279,7 +289,7 @@ class Session:
             framing=agent.framing,
         )
 
-    def _run(self, loop: TurnLoop, text: str) -> Iterator[Event]:
+    def _run(self, loop: TurnLoop, text: str) -> EventStream:
         for event in loop.run(text):
             if isinstance(event, TurnDone):
                 self.turns.append(event.result)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import regex
 
-from agent.wire.tags import EOC, NONE
+from agent.format import EOC, NONE
 
 #: Characters an argument may not hold unescaped.
 _ARG_CHAR = r'[^"\\\n<]|\\["\\]'

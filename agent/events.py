@@ -6,6 +6,7 @@ each consume the same stream of events and decide what to show or keep.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -150,5 +151,8 @@ Event = Annotated[
     | TurnDone,
     Field(discriminator="type"),
 ]
+
+#: A turn's events as `Agent.stream` and `Recorder.stream` give them; closing it stops the turn.
+EventStream = Generator[Event, None, None]
 
 TurnDone.model_rebuild()

@@ -6,7 +6,7 @@ written from here (`HUMAN`, `EOH`, ...) so the loop and the renderer never disag
 
 from __future__ import annotations
 
-from agent.wire.call import Call
+from tools.wire.call import Call
 from agent.wire.conversation import Conversation
 from agent.wire.meta import (
     CAPABILITIES_HEADER,
@@ -17,7 +17,7 @@ from agent.wire.meta import (
     enabled_tools,
     render_meta_instruction,
 )
-from agent.wire.results import (
+from tools.wire.results import (
     FAILURE_SPELLINGS,
     ResultEntry,
     Results,
@@ -26,7 +26,7 @@ from agent.wire.results import (
     render_results,
     unquote,
 )
-from agent.wire.tags import (
+from tools.wire.tags import (
     ALL_TAGS,
     COMMANDS,
     EOC,

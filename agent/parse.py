@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from agent.errors import ParseError
-from agent.wire.commands import MAX_CALLS, MAX_CHARS, ParsedCommands, parse_commands, unescape
+from tools.wire.commands import MAX_CALLS, MAX_CHARS, ParsedCommands, parse_commands, unescape
 from agent.wire.conversation import Conversation
 from agent.wire.turn import Turn
 from agent.wire.meta import parse_meta_instruction
-from agent.wire.results import parse_results
-from agent.wire.warnings import WARNING_KINDS, ParseWarning, WarningKind
+from tools.wire.results import parse_results
+from tools.wire.warnings import WARNING_KINDS, ParseWarning, WarningKind
 
 
 def parse_turn(data: Mapping[str, Any], known_tools: list[str] | None = None) -> Turn:

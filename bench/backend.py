@@ -151,7 +151,7 @@ def main() -> None:
     if args.child_start:
         child_first_token(args.child_start)
         return
-    import agent.models  # noqa: F401  (before torch: it sets the OpenMP wait policy)
+    import agent.backends.gguf  # noqa: F401  (before torch: it sets the OpenMP wait policy)
     import torch
 
     if args.threads:

@@ -27,7 +27,7 @@ from agent.backends.scripted import ScriptedBackend  # noqa: E402
 from agent.events import Event, TokenEvent  # noqa: E402
 from agent.loop import TurnLoop  # noqa: E402
 from agent.store import Store  # noqa: E402
-from agent.store_record import Recorder  # noqa: E402
+from agent.store.record import Recorder  # noqa: E402
 from tools import ToolResult  # noqa: E402
 
 SCRIPT = [

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins._matherrors import MathError, TooLarge, quote
+from plugins.errors import MathError, TooLarge, quote
 from plugins._mathparse import FUNCTIONS, Call, Name, Node, children
 
 MAX_EXPANDED_NODES = 10_000

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from plugins._calcfuncs import call
 from plugins._calcnum import Number, binary, factorial, finite, power
-from plugins._matherrors import MathError, quote
+from plugins.errors import MathError, quote
 from plugins._mathparse import Call, Chain, Name, Neg, Node, Num, Postfix, Pow
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from plugins._calcnum import (
     too_large_int,
     whole,
 )
-from plugins._matherrors import MathError, TooLarge
+from plugins.errors import MathError, TooLarge
 from plugins._mathtokens import MAX_INT_BITS, MAX_INT_DIGITS
 
 _ORDINALS = {2: "square", 3: "cube"}

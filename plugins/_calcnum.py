@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from plugins._matherrors import MathError, TooLarge
+from plugins.errors import MathError, TooLarge
 from plugins._mathtokens import MAX_INT_BITS, MAX_INT_DIGITS
 
 Number = int | float

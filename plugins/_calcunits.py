@@ -24,7 +24,7 @@ from typing import Any
 from plugins._calcdefs import Function
 from plugins._calceval import evaluate
 from plugins._calcnum import Number, binary, finite
-from plugins._matherrors import MathError, TooLarge, quote
+from plugins.errors import MathError, TooLarge, quote
 from plugins._mathparse import OPERATORS, Call, Chain, Name, Neg, Node, Num, Pow, children
 
 MAX_UNIT_POWER = 12

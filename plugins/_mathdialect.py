@@ -38,7 +38,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from plugins._matherrors import MathError, TooLarge, quote
+from plugins.errors import MathError, TooLarge, quote
 
 MAX_LENGTH = 2000
 """Longest expression accepted, in characters (the longest recorded one is about 250)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plugins._matherrors import MathError, TooLarge, quote
+from plugins.errors import MathError, TooLarge, quote
 
 MAX_INT_DIGITS = 1000
 """Largest integer (in decimal digits) a literal or a result may have."""

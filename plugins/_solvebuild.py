@@ -21,7 +21,7 @@ import sympy
 from plugins._calcdefs import Function
 from plugins._calceval import evaluate as evaluate_number
 from plugins._calcnum import short
-from plugins._matherrors import MathError, TooLarge
+from plugins.errors import MathError, TooLarge
 from plugins._mathparse import (
     OPERATORS,
     Call,

@@ -34,7 +34,7 @@ import sympy
 
 from plugins._calcdefs import check_size
 from plugins._mathdisplay import SOLVER_DIGITS, format_float
-from plugins._matherrors import NoSolution, TooLarge
+from plugins.errors import NoSolution, TooLarge
 from plugins._mathparse import Name, Part
 from plugins._solvebuild import Build, degree
 from plugins._solveinput import Request, read_request

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from plugins._calcdefs import Function, define, definition_head
 from plugins._mathdialect import check_length, normalize
-from plugins._matherrors import MathError, TooLarge, quote
+from plugins.errors import MathError, TooLarge, quote
 from plugins._mathparse import Name, Part, parse_program
 
 MAX_ARGUMENTS = 10

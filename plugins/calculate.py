@@ -33,7 +33,7 @@ from plugins._calceval import CONSTANTS, evaluate
 from plugins._calcnum import Number
 from plugins._calcunits import Converted, convert, load_registry
 from plugins._mathdialect import normalize
-from plugins._matherrors import MathError
+from plugins.errors import MathError
 from plugins._mathdisplay import format_number
 from plugins._mathparse import FUNCTIONS, Name, Part, parse_program
 
@@ -83,8 +83,9 @@ def calculate_value(expression: str) -> Number | Converted:
     if last.target is not None:
         return convert(last.lhs, last.target, env, functions)
     if last.rhs is not None:
-        if isinstance(last.lhs, Name) or definition_head(last.lhs) is not None:
-            shown = last.lhs.id if isinstance(last.lhs, Name) else f"{last.lhs.func}(2)"
+        head = definition_head(last.lhs)
+        if isinstance(last.lhs, Name) or head is not None:
+            shown = last.lhs.id if isinstance(last.lhs, Name) else f"{head[0] if head else ''}(2)"
             raise MathError(
                 f"the input ends with a definition; end it with the expression to compute "
                 f"(...; {shown})"

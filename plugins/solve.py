@@ -16,7 +16,7 @@ from typing import ClassVar
 from tools import ErrorKind, Tool, ToolResult
 
 from plugins._mathdialect import normalize
-from plugins._matherrors import MathError
+from plugins.errors import MathError
 from plugins.calculate import calculate_text
 
 

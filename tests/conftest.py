@@ -31,3 +31,15 @@ def sft_dir() -> Path:
             pytest.fail(f"the recorded MOSS conversations are missing: {root}")
         pytest.skip(f"recorded MOSS conversations not found at {root} (set MOSS_SFT_DIR)")
     return root
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Close the two /dev/null files llama_cpp opens at import and never closes: once a test
+    has recorded a warning, CPython reports them at exit as a ResourceWarning on the terminal."""
+    import sys
+
+    utils = sys.modules.get("llama_cpp._utils")
+    for name in ("outnull_file", "errnull_file"):
+        handle = getattr(utils, name, None)
+        if handle is not None:
+            handle.close()

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from agent.models import LoadedModel
+from agent.backends.gguf import LoadedModel
 
 
 @pytest.fixture(scope="session")
 def smollm2() -> LoadedModel:
     """SmolLM2-135M-Instruct (Q4_1 GGUF from PyPI), in float32 so greedy decoding is stable."""
     from agent.backends.assets import smollm2_path
-    from agent.models import load_pretrained
+    from agent.backends.gguf import load_pretrained
 
     return load_pretrained(smollm2_path(), "float32", name="SmolLM2-135M-Instruct")
 
@@ -27,7 +27,7 @@ def default_model() -> LoadedModel:
     """The embedded default model in its default dtype, as `load_default_model` loads it."""
     from agent.backends.assets import DEFAULT_MODEL, default_model_path
     from agent.backends.transformers import DEFAULT_DTYPE
-    from agent.models import load_pretrained
+    from agent.backends.gguf import load_pretrained
 
     return load_pretrained(default_model_path(progress=False), DEFAULT_DTYPE,
                            name=DEFAULT_MODEL.name)

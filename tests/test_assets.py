@@ -128,7 +128,7 @@ def test_installed_parts_are_found_through_package_metadata() -> None:
 
 
 def test_converted_dir_changes_when_the_gguf_changes(cache: Path) -> None:
-    from agent.models import converted_dir, resolve_dtype
+    from agent.backends.gguf import converted_dir, resolve_dtype
 
     gguf = assets.cache_dir() / "x.gguf"
     gguf.write_bytes(b"GGUF")
@@ -142,7 +142,7 @@ def test_converted_dir_changes_when_the_gguf_changes(cache: Path) -> None:
 
 def test_unknown_dtype_is_an_error() -> None:
     from agent.errors import BackendError
-    from agent.models import resolve_dtype
+    from agent.backends.gguf import resolve_dtype
 
     with pytest.raises(BackendError, match="bfloat16"):
         resolve_dtype("float7")

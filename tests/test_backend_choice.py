@@ -10,7 +10,7 @@ import pytest
 
 from agent.backends.base import GenerationEnd, prefer
 from agent.backends.transformers import TransformersBackend
-from agent.models import LoadedModel
+from agent.backends.gguf import LoadedModel
 from tests.fixtures_models import smollm2  # noqa: F401  (pytest fixture)
 
 pytestmark = pytest.mark.slow

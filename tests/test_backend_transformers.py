@@ -8,6 +8,7 @@ session's KV cache is the same computation as encoding the whole id sequence aga
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 from agent.backends.base import Backend, GenerationEnd
 from agent.backends.transformers import TransformersBackend
 from agent.errors import BackendError
-from agent.models import LoadedModel
+from agent.backends.gguf import LoadedModel
 from tests.fixtures_models import default_model, smollm2  # noqa: F401,F811  (pytest fixtures)
 
 pytestmark = pytest.mark.slow
@@ -261,3 +262,22 @@ def test_load_default_model_reuses_the_conversion() -> None:
     _, end = run(backend, ["\n"], 6)
     assert "a + b" in end.text
 
+
+
+def test_the_model_is_loaded_and_called_without_a_deprecated_argument() -> None:
+    """transformers warns (FutureWarning) for a release series before it removes an argument,
+    as it does for `past_key_values` (gone in 5.40): a release that deprecates something the
+    backend passes fails here while the old spelling still works."""
+    from agent.backends.assets import smollm2_path
+    from agent.backends.gguf import load_pretrained
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", category=FutureWarning)
+        warnings.filterwarnings("error", category=DeprecationWarning, module="transformers")
+        backend = make(load_pretrained(smollm2_path(), "float32"))  # from the converted cache
+        backend.reset(PROMPT)
+        run(backend, MOSS_STOPS, 4)  # prefill, then decode token by token
+        backend.rewind(2)  # crops the cache
+        scores = backend.score_continuations((" yes", " no"))
+        run(backend, MOSS_STOPS, 2)
+    assert len(scores) == 2

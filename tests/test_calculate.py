@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plugins._mathdialect import normalize
-from plugins._matherrors import MathError, TooLarge
+from plugins.errors import MathError, TooLarge
 from plugins._mathparse import MAX_INT_DIGITS
 from plugins.calculate import Calculate, calculate_text, calculate_value
 from tools import ErrorKind

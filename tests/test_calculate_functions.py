@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plugins._calcdefs import MAX_EXPANDED_NODES
-from plugins._matherrors import MathError, TooLarge
+from plugins.errors import MathError, TooLarge
 from plugins._mathdisplay import format_float, format_number
 from plugins._mathparse import MESSAGE_LIMIT
 from plugins.calculate import Calculate, calculate_text, calculate_value

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plugins._calcunits import Converted, is_unit
-from plugins._matherrors import MathError, TooLarge
+from plugins.errors import MathError, TooLarge
 from plugins.calculate import calculate_text, calculate_value
 
 REPO = Path(__file__).resolve().parent.parent

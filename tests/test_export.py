@@ -12,10 +12,10 @@ from agent.agent import Agent
 from agent.backends.scripted import ScriptedBackend
 from agent.cli import main
 from agent.errors import ParseError
-from agent.export import export_records, from_record, import_into, read_import, write_export
+from agent.store.export import export_records, from_record, import_into, read_import, write_export
 from agent.format import Conversation
 from agent.store import Store
-from agent.store_record import Recorder
+from agent.store.record import Recorder
 
 TOOL_TURN = [" I need the calculator.<eot>", ' Calculate("2^10")<eoc>', " It is 1024.<eom>"]
 PLAIN_TURN = [" No tool needed.<eot>", " None<eoc>", " You are welcome.<eom>"]

@@ -24,7 +24,7 @@ from agent.format import (
     render_turn,
 )
 from agent.parse import parse_meta_instruction
-from agent.wire.results import parse_results
+from tools.wire.results import parse_results
 from tools.result import ErrorKind, ToolResult
 
 

@@ -13,11 +13,11 @@ from agent.agent import Agent
 from agent.backends.base import TextTranscript, prefer, prefer_by_writing
 from agent.backends.scripted import ScriptedBackend
 from agent.events import CommandsIssued, RoundStarted, ThoughtsDone, TokenEvent, ToolResultEvent, TurnDone
-from agent.export import export_records, from_record, import_into, session_records, to_moss
+from agent.store.export import export_records, from_record, import_into, session_records, to_moss
 from agent.format import INNER_THOUGHTS, MOSS, Call, Conversation, Turn
 from agent.loop import TurnLimits, TurnLoop, TurnPolicy, render_turn_text
 from agent.store import Store
-from agent.store_record import Recorder
+from agent.store.record import Recorder
 from tools import ToolResult
 
 PREFIX = "meta instruction\n"

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plugins._calcunits import load_registry
-from plugins._matherrors import MathError
+from plugins.errors import MathError
 from plugins._mathparse import MESSAGE_LIMIT
 from plugins._solvecore import solve_lines
 from plugins.calculate import calculate_text

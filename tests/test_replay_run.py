@@ -1,5 +1,5 @@
 """`replay --run`: recorded Calculate and Solve calls re-run in the sandbox agree with MOSS's
-recorded results, except the reviewed recording errors (agent/replay_reviewed.json)."""
+recorded results, except the reviewed recording errors (agent/replay/reviewed.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.replay_run import RunReport, agrees, load_reviewed, number, run_replay
-from agent.wire.results import ResultEntry
+from agent.replay.run import RunReport, agrees, load_reviewed, number, run_replay
+from tools.wire.results import ResultEntry
 from tools import ErrorKind, Registry, SandboxPool, ToolResult
 
 

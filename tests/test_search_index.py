@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agent.cli.index import index as index_cli
+from plugins.search.cli import index as index_cli
 from plugins.search import Search, SearchConfig, SearchIndex, is_available, read_document
 from plugins.search.documents import html_to_text, split_passages
 from tools import ErrorKind, ToolFailure

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins._matherrors import MathError, NoSolution, TooLarge
+from plugins.errors import MathError, NoSolution, TooLarge
 from plugins._solvecore import render_value, solve_lines
 from plugins.solve import Solve, solve_result
 from tools import ErrorKind

@@ -17,7 +17,7 @@ from agent.agent import Agent
 from agent.backends.scripted import ScriptedBackend
 from agent.events import TokenEvent, TurnDone
 from agent.store import Store, StoreError, default_db_path
-from agent.store_record import Recorder
+from agent.store.record import Recorder
 
 TOOL_TURN = [" I need the calculator.<eot>", ' Calculate("2^10")<eoc>', " It is 1024.<eom>"]
 PLAIN_TURN = [" No tool needed.<eot>", " None<eoc>", " You are welcome.<eom>"]
@@ -81,7 +81,7 @@ CHILD = textwrap.dedent(
     from agent.backends.scripted import ScriptedBackend
     from agent.events import TokenEvent, ToolResultEvent
     from agent.store import Store
-    from agent.store_record import Recorder
+    from agent.store.record import Recorder
 
     reply = " " + " ".join(f"word{i}" for i in range(400)) + "<eom>"
     script = {"outputs": [" I need the calculator.<eot>", ' Calculate("6*7")<eoc>', reply]}
@@ -127,7 +127,7 @@ WRITER = textwrap.dedent(
     from agent.agent import Agent
     from agent.backends.scripted import ScriptedBackend
     from agent.store import Store
-    from agent.store_record import Recorder
+    from agent.store.record import Recorder
 
     turns = int(sys.argv[2])
     script = []

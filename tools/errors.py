@@ -1,10 +1,46 @@
-"""Errors and warnings raised by the `tools` package. Each says what happened and what to do."""
+"""Errors and warnings of moss-agent, rooted here; those of the `tools` package itself.
+
+Every error the project raises on purpose derives from `MossAgentError`, so a caller (the CLI,
+a web server, a script embedding the agent) catches one class and shows its message, which
+says what happened and what to do. The root lives in `tools`, the package every other one may
+import (`agent -> tools <- plugins`); `agent.errors` and the plugins' errors modules extend it.
+
+    MossAgentError                      tools.errors: the root
+    ├── ToolsError                      tools: the plugin SDK
+    │   ├── ToolDefinitionError         a tool declared wrongly (at import, for its author)
+    │   ├── InvalidArguments            the model's arguments do not fit a tool
+    │   ├── UnknownTool (and KeyError)  no tool of that name is registered
+    │   ├── SandboxError                the sandbox cannot start or is closed
+    │   ├── McpConfigError              an MCP configuration file is wrong
+    │   └── ToolFailure                 raised inside a tool: a clean `No result.` (tools.result)
+    ├── ParseError                      text that is not MOSS wire format at all (tools.wire)
+    ├── agent.errors: ModelAssetError, BackendError, ConfigurationError, StoreError, RequestError
+    ├── plugins.errors: MathError (and ValueError) > TooLarge, NoSolution
+    └── plugins.search.errors: SearchError > ProviderUnavailable, DocumentError
+
+    MossAgentWarning (UserWarning)      the root of the warnings
+    ├── PluginWarning                   a plugin failed to load, or two claim one name
+    ├── ToolUnavailableWarning          a tool asked for by name cannot answer now
+    └── McpWarning                      an MCP server misbehaved; the other tools keep working
+"""
 
 from __future__ import annotations
 
 
-class ToolsError(Exception):
+class MossAgentError(Exception):
+    """The root of every error moss-agent raises on purpose; its message says what to do."""
+
+
+class MossAgentWarning(UserWarning):
+    """The root of moss-agent's warnings: something is degraded, and the rest keeps working."""
+
+
+class ToolsError(MossAgentError):
     """Base of every error the tools SDK raises on purpose."""
+
+
+class ParseError(MossAgentError):
+    """Text that cannot be read as MOSS wire format at all (the parser's only error type)."""
 
 
 class ToolDefinitionError(ToolsError):
@@ -33,14 +69,6 @@ class SandboxError(ToolsError):
     """The sandbox itself failed (its zygote did not start, the pool is closed)."""
 
 
-class PluginWarning(UserWarning):
-    """A plugin could not be loaded, or two plugins claim one name; the rest keep working."""
-
-
-class ToolUnavailableWarning(UserWarning):
-    """A tool was asked for by name but cannot answer now, so the model is told it is disabled."""
-
-
 class McpConfigError(ToolsError):
     """An MCP configuration file is missing, not JSON, or describes a server wrongly.
 
@@ -48,6 +76,14 @@ class McpConfigError(ToolsError):
     """
 
 
-class McpWarning(UserWarning):
+class PluginWarning(MossAgentWarning):
+    """A plugin could not be loaded, or two plugins claim one name; the rest keep working."""
+
+
+class ToolUnavailableWarning(MossAgentWarning):
+    """A tool was asked for by name but cannot answer now, so the model is told it is disabled."""
+
+
+class McpWarning(MossAgentWarning):
     """An MCP server misbehaved or could not start; the message names it and says why. The
     other servers' tools (and every other tool) keep working."""

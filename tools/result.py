@@ -9,10 +9,13 @@ here so that plugins, the sandbox and the wire format agree on one spelling.
 
 from __future__ import annotations
 
+import warnings
 from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from tools.errors import ToolsError
 
 NO_RESULT = "No result."
 #: How much of a failure's reason the model is shown after `No result.` (one line).
@@ -36,8 +39,13 @@ class ErrorKind(str, Enum):
     NO_RESULT = "no_result"  # the tool ran fine and found nothing (no solution, no hit)
 
 
-class ToolError(BaseModel):
-    """A structured reason for a failed call; `message` is written for a person."""
+class FailureReason(BaseModel):
+    """Why a call failed, as data (`ToolResult.error`): a kind, and a message for a person.
+
+    Named apart from the exceptions (`ToolsError`, `ToolFailure`): this is a value a result
+    carries, never raised. It was called `ToolError` before; that name still imports, with a
+    DeprecationWarning, for one release.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -52,7 +60,7 @@ class ToolResult(BaseModel):
 
     shape: Literal["value", "lines", "snippets", "failure"]
     items: tuple[str, ...] = ()
-    error: ToolError | None = None
+    error: FailureReason | None = None
     block: bool = Field(default=False, description="failure on its own line, as Solve writes it")
     elapsed_s: float | None = Field(default=None, description="set by the sandbox")
 
@@ -70,7 +78,7 @@ class ToolResult(BaseModel):
 
     @classmethod
     def failure(cls, kind: ErrorKind | str, message: str, *, block: bool = False) -> ToolResult:
-        error = ToolError(kind=ErrorKind(kind), message=message)
+        error = FailureReason(kind=ErrorKind(kind), message=message)
         return cls(shape="failure", error=error, block=block)
 
     @property
@@ -136,7 +144,7 @@ _MODEL_REASONS: dict[ErrorKind, str] = {
 }
 
 
-class ToolFailure(Exception):
+class ToolFailure(ToolsError):
     """Raise inside a tool to report a clean failure (`No result.`) with a reason.
 
     Use it for input the tool refuses (too large, unsafe) or cannot answer; anything else a
@@ -147,3 +155,18 @@ class ToolFailure(Exception):
         super().__init__(message)
         self.kind = ErrorKind(kind)
         self.message = message
+
+
+def old_name(module: str, name: str) -> object:
+    """`ToolError`, the result type's old name (one letter from the exception `ToolsError`),
+    as `FailureReason` with a DeprecationWarning, for one release; any other name is an
+    AttributeError. Shared by `tools` and `tools.result`, the two places it was imported from."""
+    if name == "ToolError":
+        warnings.warn(f"{module}.ToolError is now FailureReason; the old name goes in the next "
+                      "release", DeprecationWarning, stacklevel=3)
+        return FailureReason
+    raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+
+def __getattr__(name: str) -> object:
+    return old_name(__name__, name)

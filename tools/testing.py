@@ -15,15 +15,14 @@ it, each call runs in a confined sandbox worker (not in the test process), and `
 Results entries as the model sees them. By default the tools are every installed plugin
 (`Registry.discover()`); override the session-scoped `moss_tools` fixture to choose them.
 
-The parser and the Results renderer belong to `agent`; they are imported when used, so that
-this module is the only place `tools` reaches into `agent`, and only for tests.
+The parser and the Results renderer are `tools.wire`'s, the same the runtime uses, so a
+plugin's tests need nothing of `agent`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 
@@ -31,6 +30,7 @@ from tools.registry import Registry
 from tools.result import ToolResult
 from tools.sandbox import Limits, SandboxPool
 from tools.tool import Tool
+from tools.wire import Call, ParseWarning, parse_commands, results_text
 
 ToolSource = Registry | Iterable[Tool | type[Tool]] | None
 
@@ -40,10 +40,10 @@ class CommandRun:
     """One Commands segment's outcome, as the runtime would feed it back to the model."""
 
     command: str
-    calls: list[Any]  # agent.format.Call
+    calls: list[Call]
     results: list[ToolResult]
     text: str  # the Results entries without the segment markers
-    warnings: list[Any] = field(default_factory=list)  # parser warnings
+    warnings: list[ParseWarning] = field(default_factory=list)  # what the parser repaired
 
     @property
     def ok(self) -> bool:
@@ -57,23 +57,8 @@ class CommandRun:
         return self.results[0]
 
 
-def results_text(entries: Sequence[tuple[Any, ToolResult]]) -> str:
-    """The Results entries for (call, result) pairs, as the model sees them, without tags."""
-    from agent.format import render_results
-
-    segment = render_results(entries)
-    head, tail = "<|Results|>:\n", "\n<eor>\n"
-    if segment.startswith(head):
-        segment = segment[len(head) :]
-    if segment.endswith(tail):
-        segment = segment[: -len(tail)]
-    return segment
-
-
 def run_in_pool(pool: SandboxPool, command: str) -> CommandRun:
     """Parse `command` (a Commands segment's content) and run its calls in `pool`."""
-    from agent.parse import parse_commands
-
     parsed = parse_commands(command)
     calls = list(parsed.calls)
     results = pool.run_many([(c.tool, c.args) for c in calls])

@@ -371,7 +371,7 @@ def _build_args_model(
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (annotation, default)
         params.append(param)
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         f"{tool_name}Args", __config__=ConfigDict(extra="forbid"), **fields
     )
     return model, tuple(params)

@@ -26,9 +26,10 @@ from importlib import metadata
 from pathlib import Path
 
 from agent.errors import ModelAssetError
-from agent.progress import Progress, progress_bar
+from tools import folders
+from tools.cli.progress import Progress, progress_bar
 
-CACHE_ENV = "MOSS_AGENT_CACHE"
+CACHE_ENV = folders.CACHE_ENV
 _CHUNK = 8 * 1024 * 1024
 
 
@@ -83,13 +84,7 @@ SMOLLM2 = ModelAsset(
 
 def cache_dir() -> Path:
     """The folder for assembled models and converted weights (created on first use)."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        root = Path(override).expanduser()
-    else:
-        import platformdirs
-
-        root = Path(platformdirs.user_cache_dir("moss-agent"))
+    root = folders.cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     return root
 

@@ -10,7 +10,7 @@ ended it, so the next `append` continues from exactly what a reader of the log w
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel
@@ -31,6 +31,11 @@ class GenerationEnd(BaseModel):
     new_tokens: int = 0
     prompt_tokens: int = 0  # tokens encoded (prefilled) for this call
     seconds: float = 0.0
+
+
+#: What `Backend.generate` returns: text pieces, then one `GenerationEnd`. A generator, not
+#: just an iterator, because its consumer closes it to stop the model mid-segment.
+TokenStream = Generator["str | GenerationEnd", None, None]
 
 
 class Constraint(Protocol):
@@ -139,7 +144,7 @@ class Backend(Protocol):
         *,
         temperature: float | None = None,
         constraint: Constraint | None = None,
-    ) -> Iterator[str | GenerationEnd]:
+    ) -> TokenStream:
         """Continue the transcript, yielding text pieces as they become certain.
 
         A piece is yielded only once no stop string can still start inside it, so a consumer

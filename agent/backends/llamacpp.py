@@ -27,11 +27,11 @@ import codecs
 import ctypes
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.backends.base import Constraint, FinishReason, GenerationEnd, rewound
+from agent.backends.base import Constraint, FinishReason, GenerationEnd, TokenStream, rewound
 from agent.backends.llamacpp_choice import TokenChooser
 from agent.backends.stops import StopScanner
 from agent.errors import BackendError
@@ -314,7 +314,7 @@ class LlamaCppBackend:
         *,
         temperature: float | None = None,
         constraint: Constraint | None = None,
-    ) -> Iterator[str | GenerationEnd]:
+    ) -> TokenStream:
         """Decoding from the cached transcript, greedy unless `temperature` > 0, under llama.cpp's
         grammar for `constraint`; see `agent.backends.base.Backend`.
 

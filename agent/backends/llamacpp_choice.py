@@ -33,7 +33,8 @@ class TokenChooser:
             self._grammar = grammar
             self._one = lib.llama_token_data_array()
             self._one_data = (lib.llama_token_data * 1)()
-            self._all = None
+            self._all: Any = None  # a numpy record array, made on first use
+            self._all_array: Any = None
 
     def choose(self, logits: Any) -> int:
         """The next token: the model's choice if the grammar allows it, else the best allowed."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
-from agent.backends.base import Constraint, GenerationEnd, TextTranscript
+from agent.backends.base import Constraint, GenerationEnd, TextTranscript, TokenStream
 from agent.backends.stops import StopScanner
 
 # Pieces the size of real tokens: a word with its leading space, a run of punctuation, or a
@@ -63,7 +63,7 @@ class ScriptedBackend(TextTranscript):
         *,
         temperature: float | None = None,
         constraint: Constraint | None = None,
-    ) -> Iterator[str | GenerationEnd]:
+    ) -> TokenStream:
         """The next script entry, as if the model wrote it; `temperature` and `constraint` are
         recorded in `options` (a script says what was written, sampled or not)."""
         self.calls.append(self._transcript)
@@ -89,7 +89,7 @@ class ScriptedBackend(TextTranscript):
                 self._transcript += shown
                 if shown:
                     yield shown
-                if scanner.stopped:
+                if scanner.stop is not None:
                     reason = "stop"
                     self._transcript += scanner.stop
                     break

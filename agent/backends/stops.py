@@ -35,12 +35,12 @@ class StopScanner:
         if self.stopped or not piece:
             return ""
         buffer = self._pending + piece
-        hit_at, hit = -1, None
+        hit_at, hit = -1, ""
         for stop in self.stops:
             at = buffer.find(stop)
             if at != -1 and (hit_at == -1 or at < hit_at or (at == hit_at and len(stop) > len(hit))):
                 hit_at, hit = at, stop
-        if hit is not None:
+        if hit_at != -1:
             self.stop = hit
             self.overrun = buffer[hit_at + len(hit) :]
             self._pending = ""

@@ -18,13 +18,14 @@ import copy
 import inspect
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from agent.backends.base import Constraint, FinishReason, GenerationEnd, rewound
+from agent.backends.base import Constraint, FinishReason, GenerationEnd, TokenStream, rewound
 from agent.backends.stops import StopScanner
+from agent.backends.transformers_choice import TokenChooser
 from agent.errors import BackendError
-from agent.models import DtypeLike, load_pretrained  # first: it sets OMP_WAIT_POLICY for torch
+from agent.backends.gguf import DtypeLike, load_pretrained  # first: it sets OMP_WAIT_POLICY for torch
 
 import torch  # noqa: E402,I001
 
@@ -35,10 +36,6 @@ import torch  # noqa: E402,I001
 #: less than the quantization already did: next-token top-1 agreed with float32 at 400/400
 #: positions; greedy runs match for a while and then part at a near-tie, as any two dtypes do.
 DEFAULT_DTYPE = "bfloat16"
-#: Under a constraint, how many of the likeliest tokens are tried when the model's own choice
-#: is not allowed (each try decodes the segment so far: ~20 us).
-_CONSTRAINED_CANDIDATES = 256
-
 
 class TransformersBackend:
     """A `Backend` driving a transformers causal LM with a persistent `DynamicCache`.
@@ -62,15 +59,10 @@ class TransformersBackend:
         self.name = name or getattr(model.config, "_name_or_path", "") or type(model).__name__
         self.temperature = temperature
         self.top_p = top_p
-        self._generator = torch.Generator()
-        if seed is None:
-            self._generator.seed()  # fresh entropy: sampled runs differ unless seeded
-        else:
-            self._generator.manual_seed(seed)
+        self._chooser = TokenChooser(tokenizer, self._decode, seed)
         self._cache_kw = _cache_kw(model)
         self._eos = _eos_ids(model, tokenizer)
         self._max_positions = getattr(model.config, "max_position_embeddings", None)
-        self._pieces: tuple[list[str], dict[str, list[int]]] | None = None
         self.reset("")
 
     @classmethod
@@ -165,7 +157,7 @@ class TransformersBackend:
         temperature: float | None = None,
         top_p: float | None = None,
         constraint: Constraint | None = None,
-    ) -> Iterator[str | GenerationEnd]:
+    ) -> TokenStream:
         """Continue the transcript (see `Backend.generate`); `temperature`/`top_p` override the
         instance's sampling settings for this call (0 = greedy). Under a `constraint` a token is
         taken only if the text stays in its language: the model's own choice when allowed,
@@ -197,7 +189,7 @@ class TransformersBackend:
             if deadline is not None and time.monotonic() >= deadline:
                 reason = "deadline"
                 break
-            token = self._pick_allowed(self._advance(), temp, nucleus, constraint, gen)
+            token = self._chooser.choose(self._advance(), temp, nucleus, constraint, gen)
             self._ids.append(token)
             gen.append(token)
             before, text = text, self._decode(gen)
@@ -328,72 +320,6 @@ class TransformersBackend:
             raise BackendError("internal error: no logits for an empty transcript")
         return self._logits
 
-    def _pick(self, logits: torch.Tensor, temperature: float, top_p: float) -> int:
-        if temperature <= 0:
-            return int(torch.argmax(logits))
-        probs = torch.softmax(logits / temperature, dim=-1)
-        if top_p < 1.0:
-            sorted_probs, order = torch.sort(probs, descending=True)
-            keep = torch.cumsum(sorted_probs, dim=-1) - sorted_probs < top_p  # keeps >= 1
-            pick = torch.multinomial(sorted_probs * keep, 1, generator=self._generator)
-            return int(order[pick])
-        return int(torch.multinomial(probs, 1, generator=self._generator))
-
-    def _pick_allowed(self, logits: torch.Tensor, temperature: float, top_p: float,
-                      constraint: Constraint | None, gen: list[int]) -> int:
-        """`_pick`, kept inside `constraint`: the allowed-token function of this backend.
-
-        The model's own choice is kept when the constraint allows it (nearly always, for a
-        model shown examples); else the likeliest allowed token among the best 256; else among
-        the tokens whose first character may come next (found by asking the constraint about
-        each ASCII character, and one non-ASCII one for free text), so even a model that wants
-        none of it is kept in the language without scanning the whole vocabulary by text.
-        """
-        token = self._pick(logits, temperature, top_p)
-        if constraint is None or self._allowed(constraint, gen, token):
-            return token
-        best = torch.topk(logits, min(_CONSTRAINED_CANDIDATES, logits.shape[-1])).indices.tolist()
-        allowed = [t for t in best if self._allowed(constraint, gen, t)]
-        if not allowed:
-            written = self._decode(gen)
-            pieces, by_first = self._vocabulary_index()
-            firsts = [c for c in by_first if len(c) == 1 and c.isascii() and constraint.allows(written + c)]
-            if constraint.allows(written + "\u00e9"):
-                firsts += [c for c in by_first if not (len(c) == 1 and c.isascii())]
-            candidates = [t for c in firsts for t in by_first[c] if t < logits.shape[-1]
-                          and constraint.allows(written + pieces[t])]
-            candidates.sort(key=lambda t: float(logits[t]), reverse=True)
-            allowed = [t for t in candidates[:_CONSTRAINED_CANDIDATES] if self._allowed(constraint, gen, t)]
-        if not allowed:  # nothing is allowed: write freely, the tolerant parser reads it
-            return token
-        if temperature <= 0:
-            return allowed[0]
-        probs = torch.softmax(logits[allowed] / temperature, dim=-1)
-        return allowed[int(torch.multinomial(probs, 1, generator=self._generator))]
-
-    def _allowed(self, constraint: Constraint, gen: list[int], token: int) -> bool:
-        """Whether the text with `token` stays in the language. A token ending inside a
-        character (U+FFFD for now) is judged as if a non-ASCII character stood there: allowed
-        where free text may go (an argument), refused where the structure is."""
-        text = self._decode([*gen, token])
-        stripped = text.rstrip("\ufffd")
-        return constraint.allows(stripped + ("\u00e9" if len(stripped) < len(text) else ""))
-
-    def _vocabulary_index(self) -> tuple[list[str], dict[str, list[int]]]:
-        """Each token's text on its own, and the tokens by the first character of that text
-        (built once, for ranking candidates under a constraint; a token that is a byte of a
-        longer character reads as U+FFFD and is filed under it)."""
-        if self._pieces is None:
-            size = len(self.tokenizer)
-            pieces = self.tokenizer.batch_decode([[i] for i in range(size)], skip_special_tokens=False,
-                                                 clean_up_tokenization_spaces=False)
-            by_first: dict[str, list[int]] = {}
-            for token, piece in enumerate(pieces):
-                if piece:
-                    by_first.setdefault(piece[0], []).append(token)
-            self._pieces = (pieces, by_first)
-        return self._pieces
-
     def _end_at_stop(self, base: int, offset: int, gen: list[int], text: str, end: int) -> str:
         """Make the ids end exactly at the stop string's last character; return the new text.
 
@@ -446,9 +372,13 @@ def _new_cache(model: Any) -> Any:
 
 
 def _cache_kw(model: Any) -> str:
-    """transformers 5 renamed the forward's `past_key_values` to `cache` (the old name warns)."""
+    """The forward's name for the KV cache. transformers renamed `past_key_values` to `cache`
+    between 5.20 and 5.24 (the old name warns from then on and is removed in 5.40), so the
+    model's own signature decides; a forward that names neither takes the current one."""
     params = inspect.signature(type(model).forward).parameters
-    return "cache" if "cache" in params else "past_key_values"
+    if "cache" not in params and "past_key_values" in params:
+        return "past_key_values"
+    return "cache"
 
 
 def _crop(cache: Any, keep: int) -> None:

@@ -1,7 +1,8 @@
 """The `moss-agent` command: a thin layer over the library.
 
 Each subcommand lives in its own module and is imported only when used, so `moss-agent --help`
-and `moss-agent call` start fast without importing torch.
+and `moss-agent call` start fast without importing torch. Plugins add commands through the
+entry-point group `moss_agent.commands` (`tools.cli.commands`), as Search adds `index`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,12 @@ import importlib
 import os
 import warnings
 
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from tools.cli.commands import CommandSpec
 
 # name -> "module:attribute" of a click command, imported on first use.
 SUBCOMMANDS: dict[str, str] = {
@@ -22,22 +28,24 @@ SUBCOMMANDS: dict[str, str] = {
     "call": "agent.cli.call:call",
     "tools": "agent.cli.tools_cmd:tools",
     "replay": "agent.cli.replay:replay",
-    "index": "agent.cli.index:index",
     "mcp": "agent.cli.mcp_cmd:mcp",
     "serve": "agent.cli.serve:serve",
 }
 
 
 class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on demand."""
+    """A click group whose subcommands, its own and the plugins', are imported on demand."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
+        return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS) | set(_plugin_commands()))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
-        if command is not None or cmd_name not in SUBCOMMANDS:
+        if command is not None:
             return command
+        if cmd_name not in SUBCOMMANDS:
+            spec = _plugin_commands().get(cmd_name)
+            return spec.load() if spec is not None else None
         module_name, attribute = SUBCOMMANDS[cmd_name].split(":")
         try:
             module = importlib.import_module(module_name)
@@ -46,6 +54,19 @@ class LazyGroup(click.Group):
                 return None  # not built yet
             raise
         return getattr(module, attribute)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the subcommand; any error moss-agent raises on purpose (the root is
+        `MossAgentError`: a sandbox that cannot start, a bad store, a missing model) ends it as
+        one `Error:` line saying what to do, never a traceback, whichever command it came from."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from tools.errors import MossAgentError  # already imported by whatever raised it
+
+            if isinstance(exc, MossAgentError):
+                raise click.ClickException(_one_line(exc)) from None
+            raise
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,6 +83,17 @@ def main(unsafe_no_fs_isolation: bool) -> None:
     warnings.showwarning = _show_warning
     if unsafe_no_fs_isolation:  # read by every SandboxPool this process starts
         os.environ["MOSS_SANDBOX_UNSAFE_NO_FS_ISOLATION"] = "1"
+
+
+def _plugin_commands() -> dict[str, CommandSpec]:
+    """The commands plugins register (`moss_agent.commands`), the CLI's own names excepted."""
+    from tools.cli.commands import find_commands
+
+    return find_commands(reserved=SUBCOMMANDS)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,

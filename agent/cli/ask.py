@@ -6,6 +6,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from agent.cli.options import agent_from_options, log_options, model_options, open_store
 from agent.errors import MossAgentError
@@ -35,7 +36,7 @@ def ask(question: str, show_thoughts: bool, as_json: bool, db: str | None, no_lo
             reply_started = False
             events = agent.stream(question)
             if store is not None:
-                from agent.store_record import Recorder
+                from agent.store.record import Recorder
 
                 events = Recorder(store, agent).record(events)
             for event in events:
@@ -64,7 +65,7 @@ def ask(question: str, show_thoughts: bool, as_json: bool, db: str | None, no_lo
         err.print("[red]interrupted[/red]")
         sys.exit(130)
     except MossAgentError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         sys.exit(1)
     finally:
         if store is not None:

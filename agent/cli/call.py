@@ -19,18 +19,11 @@ import sys
 import click
 
 from agent.cli.options import MCP_CONFIG_OPTION, open_mcp
-from agent.format import render_results
-from agent.parse import parse_commands
 from tools import Limits, Registry, SandboxError, SandboxPool
 from tools.sandbox import describe_isolation
+from tools.wire import parse_commands, results_text
 
 _ISOLATION_CHOICES = ["auto", "netns", "seccomp", "none"]
-
-
-def results_text(entries: list) -> str:
-    """The Results segment's entries, as the model sees them, without its markers."""
-    segment = render_results(entries)
-    return segment.removeprefix("<|Results|>:\n").removesuffix("\n<eor>\n")
 
 
 @click.command()
@@ -66,8 +59,8 @@ def call(
         click.echo(f"warning: {warning.message}", err=True)
     parsed = parse_commands(commands)
     if verbose or not parsed.calls:
-        for warning in parsed.warnings:
-            click.echo(f"parser: {warning.message}", err=True)
+        for repair in parsed.warnings:
+            click.echo(f"parser: {repair.message}", err=True)
     if not parsed.calls:
         if parsed.none:
             click.echo("[]" if as_json else "None")

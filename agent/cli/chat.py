@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -17,6 +18,9 @@ from rich.markup import escape
 
 from agent.cli.options import agent_from_options, log_options, model_options, open_store, scripted_backend
 from agent.errors import MossAgentError
+
+if TYPE_CHECKING:
+    from agent.agent import Agent
 
 
 @click.command()
@@ -75,9 +79,10 @@ def chat(resume: bool, cid: int | None, thoughts: bool, script: Path | None, db:
             store.close()
 
 
-def _load(agent, console: Console) -> None:  # type: ignore[no-untyped-def]
+def _load(agent: Agent, console: Console) -> None:
     """Load the model now (with its progress) rather than on the first question, then hint."""
     console.print("[dim]loading the model (the first start assembles and converts it, about a minute) ...[/dim]")
+    agent.start()
     name = agent.model_name
     tools = ", ".join(t.name for t in agent.tools) or "none"
     console.print(f"[bold]ready[/bold]: {name} · tools: {tools}")

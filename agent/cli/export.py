@@ -29,7 +29,7 @@ def export(fmt: str, export_all: bool, target: tuple[str, ...], db: str | None) 
     as a JSON list, or one object a line when FILE ends in .jsonl. Cancelled and cut-off turns
     are left out.
     """
-    from agent.export import dumps, export_records
+    from agent.store.export import dumps, export_records
     from agent.store import Store
 
     err = Console(stderr=True, highlight=False)
@@ -62,7 +62,7 @@ def import_(files: tuple[Path, ...], db: str | None) -> None:
     Imported conversations can then be listed (`moss-agent logs --conversations`), resumed
     (`moss-agent chat --cid ID`) and exported; a MOSS file exports back byte for byte.
     """
-    from agent.export import import_into, read_import
+    from agent.store.export import import_into, read_import
     from agent.store import Store
 
     err = Console(stderr=True, highlight=False)

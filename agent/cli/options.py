@@ -12,6 +12,9 @@ import click
 from agent.backends import BACKENDS
 
 if TYPE_CHECKING:
+    from agent.agent import Agent
+    from agent.store import Store
+    from agent.backends.scripted import ScriptedBackend
     from tools import Limits, Registry
     from tools.mcp import McpToolset
 
@@ -57,7 +60,7 @@ def agent_from_options(
     max_tokens: int | None,
     progress: bool = True,
     mcp_config: str | None = None,
-):
+) -> Agent:
     """Build an `Agent` from the shared options; imports the heavy parts only now."""
     from agent.agent import Agent
     from agent.loop import TurnLimits
@@ -86,7 +89,7 @@ def log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def open_store(db: str | None, no_log: bool = False):
+def open_store(db: str | None, no_log: bool = False) -> Store | None:
     """The log store the options name, or None with --no-log; raises StoreError clearly."""
     if no_log:
         return None
@@ -112,7 +115,7 @@ def open_mcp(mcp_config: str | None, registry: Registry, limits: Limits | None =
     toolset = McpToolset(config, limits)
     toolset.register(registry)
     return toolset
-def scripted_backend(path: Path):  # type: ignore[no-untyped-def]
+def scripted_backend(path: Path) -> ScriptedBackend:
     """TESTING ONLY (`--script FILE`): a backend replaying model outputs from a JSON file, a
     list of outputs (one per generate call) or `{"outputs": [...], "seconds_per_piece": 0.05}`."""
     from agent.backends.scripted import ScriptedBackend

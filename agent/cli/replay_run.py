@@ -1,6 +1,6 @@
 """The `--run` half of `moss-agent replay DIR --run`: run, compare, print, and the exit code.
 
-A thin layer over `agent.replay_run`: it starts a sandbox pool with the installed plugins,
+A thin layer over `agent.replay.run`: it starts a sandbox pool with the installed plugins,
 prints one table row per folder (calls, agreeing, disagreeing, of which reviewed recording
 errors) and every disagreement with the command, the recorded result and ours. The exit
 status is 1 when a disagreement is not on the reviewed list.
@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from agent.replay_run import RunReport, run_replay
+from agent.replay.run import RunReport, run_replay
 from tools import Registry, SandboxPool
 
 

@@ -10,6 +10,7 @@ import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -17,6 +18,9 @@ from rich.markup import escape
 
 from agent.cli.options import agent_from_options, model_options, scripted_backend
 from agent.errors import MossAgentError
+
+if TYPE_CHECKING:
+    import uvicorn
 from agent.serve.config import API_KEY_ENV
 
 
@@ -69,7 +73,8 @@ def serve(host: str, port: int, api_key: str | None, max_queue: int, concurrency
             agent = agent_from_options(progress=True, **options)  # type: ignore[arg-type]
             with agent:
                 err.print("[dim]loading the model ...[/dim]")
-                name = agent.model_name  # loads it now, not on the first request
+                agent.start()  # the model and the sandbox now, not on the first request
+                name = agent.model_name
                 if not agent.concurrent:
                     err.print(f"[dim]{escape(name)} runs in this process: one turn at a time, "
                               "the others queue (--concurrency applies to --backend http)[/dim]")
@@ -87,7 +92,7 @@ def serve(host: str, port: int, api_key: str | None, max_queue: int, concurrency
         sys.exit(1)
 
 
-def _run(config: object, on_ready: Callable[[str], None]) -> None:
+def _run(config: uvicorn.Config, on_ready: Callable[[str], None]) -> None:
     """Run uvicorn until Ctrl-C, calling `on_ready` with the URL it listens on (the real port
     when --port is 0) once it accepts connections."""
     import uvicorn
@@ -101,7 +106,7 @@ def _run(config: object, on_ready: Callable[[str], None]) -> None:
 
         async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
             # Stop the turns first, so streaming clients get their end before connections close.
-            await self.config.app.state.serve.stop()
+            await self.config.app.state.serve.stop()  # type: ignore[union-attr]  # our Starlette app
             await super().shutdown(sockets)
 
-    Server(config).run()  # type: ignore[arg-type]
+    Server(config).run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from typing import Any
 
 import click
 
@@ -31,8 +32,9 @@ def list_tools(as_json: bool, mcp_config: str | None) -> None:
     """
     registry = Registry.discover()
     try:  # the probe starts a child process: do it before the MCP client's thread exists
-        mechanisms: layers.Mechanisms | None = probe_in_child()
-        mechanism = mechanisms.network
+        found = probe_in_child()
+        mechanisms: layers.Mechanisms | None = found
+        mechanism = found.network
     except SandboxError as exc:
         mechanisms, mechanism = None, f"unavailable ({exc})"
     with warnings.catch_warnings():  # a failed server is reported below, in the listing
@@ -48,7 +50,7 @@ def list_tools(as_json: bool, mcp_config: str | None) -> None:
 def _list(registry: Registry, toolset: object, mechanisms: layers.Mechanisms | None, mechanism: str,
           as_json: bool) -> None:
     servers = toolset.statuses() if toolset is not None else []  # type: ignore[attr-defined]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": e.tool.name,
             "capability": e.tool.capability,

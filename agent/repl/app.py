@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from agent.errors import MossAgentError
-from agent.events import Event, TurnResult
+from agent.events import EventStream, TurnResult
 from agent.repl.commands import dispatch
 from agent.repl.input import Reader
 from agent.repl.render import TurnRenderer
@@ -24,7 +25,11 @@ from agent.repl.render import TurnRenderer
 if TYPE_CHECKING:
     from agent.agent import Agent, Session
     from agent.store import Store
-    from agent.store_record import Recorder
+    from agent.store.record import Recorder
+
+
+#: What `signal.signal` takes and returns for SIGINT (None: not ours to change).
+SigintHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
 class Repl:
@@ -49,7 +54,7 @@ class Repl:
     def _recorder(self, conversation_id: int | None) -> Recorder | None:
         if self.store is None:
             return None
-        from agent.store_record import Recorder
+        from agent.store.record import Recorder
 
         return Recorder(self.store, self.agent, conversation_id)
 
@@ -101,13 +106,13 @@ class Repl:
         if cancel.is_set():
             self.renderer.cancelled()
 
-    def _stream(self, text: str) -> Iterator[Event]:
+    def _stream(self, text: str) -> EventStream:
         if self.recorder is not None:
             return self.recorder.stream(self.session, text)
         return self.session.stream(text)
 
 
-def _set_sigint(handler):  # type: ignore[no-untyped-def]
+def _set_sigint(handler: SigintHandler) -> SigintHandler:
     """Swap the SIGINT handler (only the main thread may; elsewhere Ctrl-C is not ours)."""
     if threading.current_thread() is not threading.main_thread():
         return None

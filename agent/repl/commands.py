@@ -1,11 +1,15 @@
-"""The REPL's slash commands: each a small function of the REPL and its argument text."""
+"""The REPL's slash commands: each a small function of the chat and its argument text.
+
+A command sees the chat through `Chat`, a protocol of what commands may use, rather than the
+`Repl` class itself: `agent.repl.app` imports this module, and this one imports nothing back.
+"""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rich.markup import escape
 from rich.table import Table
@@ -15,9 +19,30 @@ from agent.repl.render import safe
 from tools import ToolUnavailableWarning
 
 if TYPE_CHECKING:
-    from agent.repl.app import Repl
+    from rich.console import Console
 
-Handler = Callable[["Repl", str], None]
+    from agent.agent import Agent, Session
+    from agent.repl.render import TurnRenderer
+    from agent.store import Store
+
+
+class Chat(Protocol):
+    """What a slash command may use of the chat it runs in (`agent.repl.app.Repl` is one)."""
+
+    agent: Agent
+    console: Console
+    store: Store | None
+    session: Session
+    renderer: TurnRenderer
+    running: bool
+
+    @property
+    def conversation_id(self) -> int | None: ...
+
+    def new_conversation(self) -> None: ...
+
+
+Handler = Callable[[Chat, str], None]
 COMMANDS: dict[str, tuple[Handler, str]] = {}
 
 
@@ -29,7 +54,7 @@ def command(name: str, usage: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def dispatch(repl: Repl, line: str) -> None:
+def dispatch(repl: Chat, line: str) -> None:
     """Run `/name args`; an unknown name or a failing command prints a message, never raises."""
     name, _, arg = line[1:].strip().partition(" ")
     entry = COMMANDS.get(name.lower())
@@ -43,14 +68,14 @@ def dispatch(repl: Repl, line: str) -> None:
 
 
 @command("help", "/help  this list")
-def _help(repl: Repl, arg: str) -> None:
+def _help(repl: Chat, arg: str) -> None:
     for _, usage in COMMANDS.values():
         repl.console.print(f"  {escape(usage)}")
     repl.console.print("  Enter sends · Esc Enter adds a line · Ctrl-C stops an answer · Ctrl-D quits")
 
 
 @command("tools", "/tools [enable|disable NAME ...]  list tools, or switch some on or off")
-def _tools(repl: Repl, arg: str) -> None:
+def _tools(repl: Chat, arg: str) -> None:
     agent = repl.agent
     words = arg.split()
     if words:
@@ -76,7 +101,7 @@ def _tools(repl: Repl, arg: str) -> None:
 
 
 @command("thoughts", "/thoughts on|off  show or hide inner thoughts, commands and results")
-def _thoughts(repl: Repl, arg: str) -> None:
+def _thoughts(repl: Chat, arg: str) -> None:
     if arg.lower() not in ("on", "off", ""):
         raise ValueError("usage: /thoughts on or /thoughts off")
     if arg:
@@ -85,13 +110,13 @@ def _thoughts(repl: Repl, arg: str) -> None:
 
 
 @command("reset", "/reset  start a new conversation")
-def _reset(repl: Repl, arg: str) -> None:
+def _reset(repl: Chat, arg: str) -> None:
     repl.new_conversation()
     repl.console.print("new conversation")
 
 
 @command("history", "/history  the turns of this conversation")
-def _history(repl: Repl, arg: str) -> None:
+def _history(repl: Chat, arg: str) -> None:
     turns = repl.session.turns
     if not turns:
         repl.console.print("[dim]no turns yet[/dim]")
@@ -102,7 +127,7 @@ def _history(repl: Repl, arg: str) -> None:
 
 
 @command("save", "/save FILE  write this conversation as a Markdown transcript")
-def _save(repl: Repl, arg: str) -> None:
+def _save(repl: Chat, arg: str) -> None:
     path = _path(arg, "/save FILE")
     lines = [f"# moss-agent conversation ({repl.agent.model_name})", ""]
     for turn in repl.session.turns:
@@ -117,12 +142,14 @@ def _save(repl: Repl, arg: str) -> None:
 
 
 @command("export", "/export moss|sharegpt FILE  this conversation as training data")
-def _export(repl: Repl, arg: str) -> None:
-    from agent.export import dumps, export_records, session_records
+def _export(repl: Chat, arg: str) -> None:
+    from agent.store.export import Format, dumps, export_records, session_records
 
-    fmt, _, rest = arg.partition(" ")
-    if fmt not in ("moss", "sharegpt"):
+    name, _, rest = arg.partition(" ")
+    formats: dict[str, Format] = {"moss": "moss", "sharegpt": "sharegpt"}
+    if name not in formats:
         raise ValueError("usage: /export moss FILE or /export sharegpt FILE")
+    fmt = formats[name]
     path = _path(rest, "/export moss|sharegpt FILE")
     if repl.store is not None and repl.conversation_id is not None:  # keeps imported recordings exact
         records = export_records(repl.store, [repl.conversation_id], fmt)
@@ -133,7 +160,7 @@ def _export(repl: Repl, arg: str) -> None:
 
 
 @command("model", "/model  the model, backend, conversation and log file in use")
-def _model(repl: Repl, arg: str) -> None:
+def _model(repl: Chat, arg: str) -> None:
     agent = repl.agent
     repl.console.print(f"model: {escape(agent.model_name)} (backend {escape(agent.backend.name)})")
     repl.console.print(f"conversation: {repl.conversation_id or 'not recorded yet'}"
@@ -141,7 +168,7 @@ def _model(repl: Repl, arg: str) -> None:
 
 
 @command("quit", "/quit  leave (Ctrl-D does too)")
-def _quit(repl: Repl, arg: str) -> None:
+def _quit(repl: Chat, arg: str) -> None:
     repl.running = False
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from prompt_toolkit.key_binding import KeyPressEvent
 
 
 class Reader(Protocol):
@@ -22,20 +25,20 @@ class TerminalReader:
 
     def __init__(self, history_file: Path | None) -> None:
         from prompt_toolkit import PromptSession
-        from prompt_toolkit.history import FileHistory, InMemoryHistory
+        from prompt_toolkit.history import FileHistory, History, InMemoryHistory
         from prompt_toolkit.key_binding import KeyBindings
 
         bindings = KeyBindings()
 
         @bindings.add("enter")
-        def _send(event) -> None:  # type: ignore[no-untyped-def]
+        def _send(event: KeyPressEvent) -> None:
             event.current_buffer.validate_and_handle()
 
         @bindings.add("escape", "enter")
-        def _newline(event) -> None:  # type: ignore[no-untyped-def]
+        def _newline(event: KeyPressEvent) -> None:
             event.current_buffer.insert_text("\n")
 
-        history = InMemoryHistory()
+        history: History = InMemoryHistory()
         if history_file is not None:
             try:
                 history_file.parent.mkdir(parents=True, exist_ok=True)

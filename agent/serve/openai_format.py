@@ -19,13 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from agent.errors import MossAgentError
 from agent.events import ToolResultEvent, TurnResult
 from agent.serve.turns import TurnRequest
 
 CONVERSATION_HEADER = "X-Conversation-Id"
 
 
-class RequestError(Exception):
+class RequestError(MossAgentError):
     """A request the server refuses; `status` and the OpenAI-shaped error body say why."""
 
     def __init__(self, status: int, message: str, *, param: str | None = None,

@@ -15,11 +15,13 @@ import math
 from collections import deque
 from collections.abc import AsyncIterator, Hashable
 
+from agent.errors import MossAgentError
+
 # Until a turn has finished, assume turns take this long (for Retry-After only).
 _FIRST_GUESS_S = 10.0
 
 
-class QueueFull(Exception):
+class QueueFull(MossAgentError):
     """No room to wait: the caller answers 503 with `retry_after` seconds."""
 
     def __init__(self, waiting: int, retry_after: int, why: str | None = None) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from agent.errors import MossAgentError
 from agent.events import TurnResult
 from agent.store import Store
-from agent.store_record import Recorder
+from agent.store.record import Recorder
 
 if TYPE_CHECKING:
     from agent.agent import Agent

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from agent.errors import ParseError
 from agent.wire.meta import Capability, enabled_tools, parse_meta_instruction
 from agent.wire.turn import Turn
-from agent.wire.warnings import ParseWarning
+from tools.wire.warnings import ParseWarning
 
 
 class Conversation(BaseModel):

@@ -32,11 +32,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from agent.errors import ParseError
-from agent.wire.call import Call
-from agent.wire.commands import parse_commands
-from agent.wire.results import ResultEntry, Results, parse_results
-from agent.wire.tags import COMMANDS, EOC, EOH, EOM, EOT, HUMAN, INNER_THOUGHTS, MOSS, NONE, SEGMENT_TAGS, render_segment
-from agent.wire.warnings import ParseWarning
+from tools.wire.call import Call
+from tools.wire.commands import parse_commands
+from tools.wire.results import ResultEntry, Results, parse_results
+from tools.wire.tags import COMMANDS, EOC, EOH, EOM, EOT, HUMAN, INNER_THOUGHTS, MOSS, NONE, SEGMENT_TAGS, render_segment
+from tools.wire.warnings import ParseWarning
 from tools.result import ErrorKind, ToolResult
 
 #: The JSON keys of a one-round turn, in the order the segments are written.

@@ -24,19 +24,10 @@ from typing import Literal
 
 from plugins.search.errors import SearchError
 from plugins.search.render import DEFAULT_MAX_CHARS
+from tools.folders import data_dir as default_data_dir
 
 INDEX_FILENAME = "search-index.sqlite3"
 ProviderName = Literal["index", "searxng", "off"]
-
-
-def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """`MOSS_AGENT_DATA`, or the platform's user data folder for moss-agent."""
-    environ = os.environ if environ is None else environ
-    if environ.get("MOSS_AGENT_DATA"):
-        return Path(environ["MOSS_AGENT_DATA"]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("moss-agent", appauthor=False))
 
 
 @dataclass(frozen=True)
@@ -59,15 +50,15 @@ class SearchConfig:
         index_path = (data_dir or default_data_dir(environ)) / INDEX_FILENAME
         url = environ.get("MOSS_AGENT_SEARXNG_URL") or None
         choice = (environ.get("MOSS_AGENT_SEARCH") or "auto").strip().lower()
-        if choice not in {"auto", "index", "searxng", "off"}:
+        providers: dict[str, ProviderName] = {"index": "index", "searxng": "searxng", "off": "off",
+                                              "auto": "searxng" if url else "index"}
+        if choice not in providers:
             raise SearchError(
                 f"MOSS_AGENT_SEARCH={choice!r} is not one of auto, index, searxng, off"
             )
         if choice == "searxng" and not url:
             raise SearchError("MOSS_AGENT_SEARCH=searxng needs MOSS_AGENT_SEARXNG_URL")
-        provider: ProviderName = (
-            "searxng" if choice == "auto" and url else "index" if choice == "auto" else choice
-        )  # type: ignore[assignment]
+        provider = providers[choice]
         return cls(
             provider=provider,
             index_path=index_path,

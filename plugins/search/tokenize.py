@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from typing import Any
 
 # Han (CJK unified ideographs, extension A, compatibility ideographs).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -43,7 +44,7 @@ STOPWORDS: frozenset[str] = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # noqa: ANN202 - the jieba module has no types
+def _jieba() -> Any:  # the jieba module has no types
     """Import jieba once, quietly: it logs its dictionary loading to stderr by default."""
     import jieba
 

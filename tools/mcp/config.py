@@ -169,9 +169,9 @@ def _server(source: str, name: object, entry: object) -> StdioServer | HttpServe
 
 def user_config_path() -> Path:
     """`mcp.json` in the platform's user config folder for moss-agent."""
-    from platformdirs import user_config_dir
+    from tools.folders import config_dir
 
-    return Path(user_config_dir("moss-agent", appauthor=False)) / FILENAME
+    return config_dir() / FILENAME
 
 
 def find_config(

@@ -205,6 +205,7 @@ class Connection:
         """The SDK client for this server, and the stderr pipe's write end (stdio) to close;
         `command` is the confined command line of a stdio server."""
         errlog = None
+        transport: Any  # either kind of the SDK's transports, an async context manager
         if isinstance(self.config, HttpServer):
             import httpx2
 

@@ -26,6 +26,7 @@ import mcp_types as types
 from mcp.server import Server
 from pydantic import ValidationError
 
+from tools.errors import SandboxError
 from tools.mcp.tool import McpTool
 from tools.registry import RegisteredTool, Registry
 from tools.result import ToolResult
@@ -136,7 +137,10 @@ def build_server(registry: Registry, pools: PoolHolder) -> Server[Any]:
             args = positional(entry.tool, dict(params.arguments or {}))
         except ValueError as exc:
             return _error(str(exc))
-        result = await anyio.to_thread.run_sync(lambda: pools.get().run(entry.tool.name, args))
+        try:
+            result = await anyio.to_thread.run_sync(lambda: pools.get().run(entry.tool.name, args))
+        except SandboxError as exc:  # a replacement pool that cannot start: say so, keep serving
+            return _error(str(exc))
         return types.CallToolResult(
             content=[types.TextContent(text=result_text(result))], is_error=not result.ok
         )
@@ -162,6 +166,7 @@ def serve_stdio(registry: Registry, *, workers: int = 2, limits: Limits | None =
     from mcp.server.stdio import stdio_server
 
     pools = PoolHolder(registry, workers, limits or Limits())
+    pools.get()  # a sandbox that cannot start is one error line now, not a failure per call
     server = build_server(registry, pools)
 
     async def main() -> None:

@@ -66,7 +66,7 @@ class McpTool(Tool):
     def parse_args(self, args: tuple[str, ...] | list[str]) -> list[Any]:
         return [self.arguments.to_arguments(args)]
 
-    def run(self, arguments: dict[str, Any]) -> ToolResult:  # type: ignore[override]
+    def run(self, arguments: dict[str, Any]) -> ToolResult:
         return self.toolset.submit(self, arguments).result()
 
     def submit(self, args: Sequence[str]) -> Future[ToolResult]:

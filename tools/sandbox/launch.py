@@ -68,8 +68,8 @@ def start_zygote(
     error = None
     if hello.get("type") != "hello":
         error = "the sandbox could not start: " + hello.get(
-            "error", "its zygote process exited (see the error above)"
-        )
+            "error", "its zygote process exited (its error, if any, is above)"
+        ) + "; " + layers.START_HINT
     elif hello["mechanisms"]["filesystem"] == layers.NONE and not layers.unsafe_allowed(unsafe):
         error = layers.refusal()
     if error is not None:

@@ -94,6 +94,14 @@ def unsafe_allowed(explicit: bool = False) -> bool:
     return explicit or os.environ.get(UNSAFE_ENV, "").strip().lower() in ("1", "yes", "true")
 
 
+#: What to try when the sandbox fails to start for another reason than a refused layer.
+START_HINT = (
+    "`moss-agent tools list` names the mechanism each sandbox layer finds here, and "
+    "MOSS_SANDBOX_<LAYER>=<mechanism> pins another (see the README's Sandbox section); "
+    "`--tools ''` runs the model without tools"
+)
+
+
 def refusal() -> str:
     """What to say when no filesystem isolation is available and none was allowed."""
     return (

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from tools.folders import data_dir
+
 SYSTEM_READ = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC_READ = tuple(
     f"/etc/{name}"
@@ -37,17 +39,6 @@ KERNEL_READ = ("/proc", "/sys/devices/system/cpu")
 HIDDEN_FOLDERS = ("/home", "/root", "/tmp", "/var/tmp", "/dev/shm", "/run/user", "/mnt",
                   "/media", "/srv")
 HIDDEN_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/machine-id")
-
-
-def data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """`MOSS_AGENT_DATA`, or the platform's user data folder for moss-agent: where the log
-    store and the search index live."""
-    environ = os.environ if environ is None else environ
-    if environ.get("MOSS_AGENT_DATA"):
-        return Path(environ["MOSS_AGENT_DATA"]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("moss-agent", appauthor=False))
 
 
 def home_dirs(environ: Mapping[str, str] | None = None) -> list[str]:

@@ -136,7 +136,9 @@ class SandboxPool:
                 p in eager for p, _ in self._pending.values()
             ):
                 if self._closed or self._zygote_gone or time.monotonic() > deadline:
-                    raise SandboxError(f"the sandbox did not warm up within {timeout} s")
+                    raise SandboxError(f"the sandbox did not warm up within {timeout} s: the "
+                                       "machine may be overloaded, or a plugin's import hangs "
+                                       "(`moss-agent call 'Calculate(\"1\")'` tries one)")
                 for profile in eager:
                     if self._live[profile] < self.workers:
                         self._request_spawn(profile)
@@ -147,7 +149,8 @@ class SandboxPool:
         for profile, worker in cold:
             failure = self._await_ready(worker)
             if failure is not None:
-                raise SandboxError(f"a sandbox worker failed to start: {failure.error}")
+                raise SandboxError(f"a sandbox worker failed to start: {failure.error}; "
+                                   + layers.START_HINT)
             with self._cond:
                 self._idle[profile].append(worker)
                 self._cond.notify_all()

@@ -123,7 +123,7 @@ def _serve(
     ready["setup_errors"] = setup_errors
 
     writer = _BoundedWriter()
-    sys.stdout = sys.stderr = writer  # type: ignore[assignment]
+    sys.stdout = sys.stderr = writer
     handlers = cleanup.snapshot_handlers()
     cleanup.after_call(policy.scratch, handlers)  # what set-up left is not the first call's
     protocol.send(sock, ready)

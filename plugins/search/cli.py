@@ -7,6 +7,9 @@
 The index lives in the user data folder (MOSS_AGENT_DATA overrides it, `--index` names a
 file). Each file is added in its own transaction: a file that cannot be read is reported and
 skipped, and what was indexed before stays intact.
+
+The command is the Search plugin's, registered through the entry-point group
+`moss_agent.commands` as any plugin's command would be; the CLI does not import it by name.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from pathlib import Path
 
 import click
 
-from agent.progress import progress_bar
 from plugins.search.config import SearchConfig
 from plugins.search.documents import (
     DEFAULT_MAX_BYTES,
@@ -29,6 +31,7 @@ from plugins.search.documents import (
 )
 from plugins.search.errors import SearchError
 from plugins.search.index import SearchIndex
+from tools.cli import progress_bar
 
 
 def _parse_size(_ctx: click.Context, _param: click.Parameter, value: str) -> int:

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.errors import ParseError
-from agent.wire.call import Call
-from agent.wire.tags import COMMANDS, EOC, NONE
-from agent.wire.warnings import ParseWarning, WarningKind
+from tools.errors import ParseError
+from tools.wire.call import Call
+from tools.wire.tags import COMMANDS, EOC, NONE
+from tools.wire.warnings import ParseWarning, WarningKind
 
 #: Longer Commands segments are cut here (with a `truncated` warning); a real one is under 1 KB.
 MAX_CHARS = 32_768
@@ -33,18 +33,24 @@ MAX_CALLS = 64
 #: Warnings past this many are folded into one `too_many_warnings`.
 MAX_WARNINGS = 64
 
+def _run(pattern: str) -> Callable[..., re.Match[str]]:
+    """The `match` of a pattern that matches wherever it is used (a `*` run, or a `+` run
+    tried only on its own character), typed so: no None check in the scanner's hot loop."""
+    return re.compile(pattern).match  # type: ignore[return-value]
+
+
 # Where a Commands segment ends: its own end marker, or any marker of another segment.
 _STOP = re.compile(r"<eo[chtrm]>|<\|(?:Commands|Results|MOSS|Human|Inner Thoughts)\|>:")
-_SEPARATORS = re.compile(r"[\s,]*")
+_SEPARATORS = _run(r"[\s,]*")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_BLANKS = re.compile(r"[ \t]*")
+_BLANKS = _run(r"[ \t]*")
 _NUMBERING = re.compile(r"(?:\d{1,4}[.)、]|[-*•])(?=[ \t])[ \t]*")
-_JUNK = re.compile(r"[^,\n]*")
+_JUNK = _run(r"[^,\n]*")
 _NONE_WORDS = frozenset({"none", "non"})
 # Inside a call's parentheses: the next character that matters.
 _ARG_STOP = re.compile(r"[(),\"'“‘]")
-_OPEN_RUN = re.compile(r"\(+")
-_CLOSE_RUN = re.compile(r"\)+")
+_OPEN_RUN = _run(r"\(+")
+_CLOSE_RUN = _run(r"\)+")
 # One string literal, escapes allowed, never across a line break (unrolled: no backtracking).
 _LITERALS = {
     '"': re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'),
@@ -209,7 +215,7 @@ class _Scanner:
         last_call_end = -1  # where the previous kept call ended, for separator checks
         clean_since = False  # nothing was dropped since that call
         while True:
-            j = _SEPARATORS.match(s, i).end()
+            j = _SEPARATORS(s, i).end()
             if j >= n:
                 tail = s[last_call_end:] if last_call_end >= 0 else ""
                 if "," in tail and tail.strip(", \t\n") == "":
@@ -236,7 +242,7 @@ class _Scanner:
                     self.warn("none_with_calls", "a None beside calls was dropped", name)
                     i, clean_since = ident.end(), False
                     continue
-                paren = _BLANKS.match(s, ident.end()).end()
+                paren = _BLANKS(s, ident.end()).end()
                 if paren < n and s[paren] == "(":
                     if last_call_end >= 0 and clean_since:
                         self.check_separator(s[last_call_end:j])
@@ -265,7 +271,7 @@ class _Scanner:
     def skip_junk(self, j: int) -> int:
         """Drop text that is not a call, up to the next `,`, line break or known tool call."""
         s = self.s
-        end = _JUNK.match(s, j).end()
+        end = _JUNK(s, j).end()
         if self.known_call is not None:
             found = self.known_call.search(s, j + 1, end)
             if found:
@@ -302,10 +308,10 @@ class _Scanner:
                         notes.add("full_width_quotes")
                     i = literal.end()
                 elif c == "(":
-                    run = _OPEN_RUN.match(s, p, eol).end() - p
+                    run = _OPEN_RUN(s, p, eol).end() - p
                     depth, code, i = depth + run, True, p + run
                 elif c == ")" and depth:
-                    run = min(depth, _CLOSE_RUN.match(s, p, eol).end() - p)
+                    run = min(depth, _CLOSE_RUN(s, p, eol).end() - p)
                     depth, i = depth - run, p + run
                 elif c == "," and depth:
                     i = p + 1

@@ -17,6 +17,7 @@ from agent.events import (
     CommandsIssued,
     ErrorEvent,
     Event,
+    EventStream,
     ReplyDone,
     RoundStarted,
     ThoughtsDone,
@@ -26,8 +27,8 @@ from agent.events import (
     TurnStarted,
     WarningEvent,
 )
-from agent.store import Store
-from agent.store_rows import to_json
+from agent.store.database import Store
+from agent.store.rows import to_json
 
 if TYPE_CHECKING:
     from agent.agent import Agent, Session
@@ -48,11 +49,11 @@ class Recorder:
         self.conversation_id = conversation_id
         self.flush_every = flush_every
 
-    def stream(self, session: Session, text: str) -> Iterator[Event]:
+    def stream(self, session: Session, text: str) -> EventStream:
         """`session.stream(text)`, recorded."""
         return self.record(session.stream(text))
 
-    def record(self, events: Iterator[Event]) -> Iterator[Event]:
+    def record(self, events: Iterator[Event]) -> EventStream:
         """Pass `events` through, writing each step; closing early marks the turn cancelled."""
         turn_id: int | None = None
         finished = False
@@ -78,8 +79,9 @@ class Recorder:
                         pending = 0
                 elif isinstance(event, ThoughtsDone):
                     thoughts[event.round - 1 :] = [event.text]
-                    fields = {"rounds": to_json([{"thoughts": t} for t in thoughts]), "partial_segment": None,
-                              "partial": ""}
+                    fields: dict[str, object] = {
+                        "rounds": to_json([{"thoughts": t} for t in thoughts]), "partial_segment": None,
+                        "partial": ""}
                     self._step(turn_id, event, {"thoughts": event.text, **fields} if event.round == 1 else fields)
                 elif isinstance(event, CommandsIssued):
                     fields = {"partial_segment": None, "partial": ""}
@@ -109,11 +111,11 @@ class Recorder:
             raise
         finally:
             if turn_id is not None and not finished:
-                fields: dict[str, object] = {"status": status, "ended_at": time.time()}
+                ended: dict[str, object] = {"status": status, "ended_at": time.time()}
                 if partial:
-                    fields.update(partial_segment=segment, partial=partial.strip())
+                    ended.update(partial_segment=segment, partial=partial.strip())
                 try:
-                    self.store.record_step(turn_id, fields=fields)
+                    self.store.record_step(turn_id, fields=ended)
                 finally:
                     events_close = getattr(events, "close", None)
                     if events_close is not None:

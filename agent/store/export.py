@@ -28,8 +28,8 @@ from agent.errors import ParseError
 from agent.events import TurnResult
 from agent.format import EOR, NONE, RESULTS, Call, Conversation, Round, Turn
 from agent.parse import parse_commands
-from agent.store import ConversationInfo, Store, StoredTurn
-from agent.wire.results import parse_results
+from agent.store.database import ConversationInfo, Store, StoredTurn
+from tools.wire.results import parse_results
 from agent.wire.turn import round_keys
 from tools import ErrorKind, ToolResult
 
@@ -240,6 +240,8 @@ _ROLES = {"human": "human", "user": "human", "gpt": "gpt", "assistant": "gpt", "
 def from_sharegpt(record: dict[str, Any]) -> Imported:
     """ShareGPT (`from`/`value`) or OpenAI-style (`role`/`content`) messages."""
     messages = record.get("conversations", record.get("messages"))
+    if not isinstance(messages, list):
+        raise ParseError("a ShareGPT record needs a `conversations` (or `messages`) list")
     system = record.get("system", "")
     turns: list[tuple[TurnResult, dict[str, str]]] = []
     current: _TurnDraft | None = None
@@ -251,7 +253,8 @@ def from_sharegpt(record: dict[str, Any]) -> Imported:
         if role is None or not isinstance(value, str):
             raise ParseError(f"message {i + 1} has no known role (human, gpt, function_call, observation, "
                              f"system) with text: {str(message)[:80]}")
-        thoughts = message.get("thoughts") if isinstance(message.get("thoughts"), str) else ""
+        written = message.get("thoughts")
+        thoughts = written if isinstance(written, str) else ""
         if role == "system":
             system = value
         elif role == "human":

@@ -1,4 +1,4 @@
-"""One progress bar for the long jobs of the CLI: assembling the model, indexing big files.
+"""One progress bar for the long jobs of the command line: assembling the model, indexing big files.
 
 The bar is drawn by rich on stderr, so stdout stays clean for scripts, and it is transient: it
 disappears when the work is done. Callers get an object with one method, `advance(n)`, which

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from agent.wire.call import Call
-from agent.wire.tags import ALL_TAGS, EOR, NONE, RESULTS
-from agent.wire.warnings import ParseWarning
 from tools.result import NO_RESULT, ErrorKind, ToolResult
+from tools.wire.call import Call
+from tools.wire.tags import ALL_TAGS, EOR, NONE, RESULTS
+from tools.wire.warnings import ParseWarning, WarningKind
 
 #: Every way the recorded data says a call failed.
 FAILURE_SPELLINGS: frozenset[str] = frozenset({"No result.", "'No result.'", "No calculation results."})
@@ -167,6 +167,13 @@ def render_results(entries: Sequence[tuple[Call, ToolResult]], first_snippet: in
     return Results.from_tool_results(entries, first_snippet).render()
 
 
+def results_text(entries: Sequence[tuple[Call, ToolResult]], first_snippet: int = 1) -> str:
+    """The Results entries for (call, result) pairs as the model sees them, without the
+    segment's markers: what `moss-agent call` prints and what `tools.testing` compares."""
+    segment = render_results(entries, first_snippet)
+    return segment.removeprefix(RESULTS + "\n").removesuffix("\n" + EOR + "\n")
+
+
 def defang(text: str) -> str:
     """Break up segment markers inside tool output, so a web page cannot end the segment.
 
@@ -200,7 +207,7 @@ def parse_results(segment: str, calls: Sequence[Call] = ()) -> tuple[Results, li
     """
     warnings: list[ParseWarning] = []
 
-    def warn(kind, message: str, text: str = "") -> None:  # type: ignore[no-untyped-def]
+    def warn(kind: WarningKind, message: str, text: str = "") -> None:
         warnings.append(ParseWarning(kind=kind, message=message, text=text, segment="Tool Responses"))
 
     rest = segment
@@ -224,7 +231,9 @@ def parse_results(segment: str, calls: Sequence[Call] = ()) -> tuple[Results, li
     return results, warnings
 
 
-def _entries(body: str, calls: Sequence[Call], warn) -> tuple[ResultEntry, ...]:  # type: ignore[no-untyped-def]
+def _entries(
+    body: str, calls: Sequence[Call], warn: Callable[[WarningKind, str, str], None]
+) -> tuple[ResultEntry, ...]:
     if body == NONE:
         return ()
     heads = sorted({c.text + _ARROW for c in calls}, key=len, reverse=True)

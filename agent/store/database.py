@@ -1,6 +1,6 @@
 """The session store: every conversation, turn and event in one SQLite file.
 
-Written as a turn happens (see `agent.store_record`), one short transaction per step, in WAL
+Written as a turn happens (see `agent.store.record`), one short transaction per step, in WAL
 mode: a process killed mid-turn loses nothing it had already recorded, the file stays
 readable, and a second process can write beside the first (writers wait on each other, readers
 never block). A turn that never finished stays `running` (killed) or `cancelled` (Ctrl-C), so
@@ -24,10 +24,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agent.errors import MossAgentError
+from agent.errors import StoreError
 from agent.events import TurnResult, WarningEvent
 from agent.format import Call
-from agent.store_rows import (
+from agent.store.rows import (
     FINISHED,
     ConversationInfo,
     Status,
@@ -39,90 +39,10 @@ from agent.store_rows import (
     turn_from_row,
 )
 from tools import ToolResult
+from agent.store.schema import SCHEMA, SCHEMA_VERSION, UPGRADE_FROM_1
+from tools.folders import data_dir as default_data_dir
 
-SCHEMA_VERSION = 2
 DB_NAME = "logs.db"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    model TEXT NOT NULL DEFAULT '',
-    meta_instruction TEXT NOT NULL DEFAULT '',
-    tools TEXT NOT NULL DEFAULT '[]',
-    source TEXT NOT NULL DEFAULT 'recorded',
-    source_id TEXT,
-    category TEXT,
-    num_turns INTEGER
-);
-CREATE TABLE IF NOT EXISTS turns (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    question TEXT NOT NULL,
-    thoughts TEXT NOT NULL DEFAULT '',
-    commands TEXT NOT NULL DEFAULT 'None',
-    reply TEXT NOT NULL DEFAULT '',
-    partial_segment TEXT,
-    partial TEXT NOT NULL DEFAULT '',
-    model TEXT NOT NULL DEFAULT '',
-    tools TEXT NOT NULL DEFAULT '[]',
-    prompt_tokens INTEGER NOT NULL DEFAULT 0,
-    generated_tokens INTEGER NOT NULL DEFAULT 0,
-    timings TEXT,
-    error_kind TEXT,
-    error_message TEXT,
-    recorded TEXT,
-    rounds TEXT,
-    started_at REAL NOT NULL,
-    ended_at REAL,
-    UNIQUE (conversation_id, seq)
-);
-CREATE TABLE IF NOT EXISTS calls (
-    turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,
-    round INTEGER NOT NULL DEFAULT 1,
-    tool TEXT NOT NULL,
-    text TEXT NOT NULL,
-    args TEXT NOT NULL,
-    result TEXT,
-    elapsed_s REAL,
-    error_kind TEXT,
-    PRIMARY KEY (turn_id, idx)
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
-    at REAL NOT NULL,
-    type TEXT NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation_id, seq);
-CREATE INDEX IF NOT EXISTS events_by_turn ON events (turn_id, id);
-"""
-# Schema 2: a turn holds several tool rounds; each round's thoughts in `turns.rounds` (JSON),
-# each call's round in `calls.round`. A schema-1 file gains both columns; its turns read as
-# one round, as they were.
-_UPGRADE_FROM_1 = """
-ALTER TABLE turns ADD COLUMN rounds TEXT;
-ALTER TABLE calls ADD COLUMN round INTEGER NOT NULL DEFAULT 1
-"""
-
-
-class StoreError(MossAgentError):
-    """The log database cannot be opened, read or written; the message names the file."""
-
-
-def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """`MOSS_AGENT_DATA`, or the platform's user data folder for moss-agent (as Search uses)."""
-    environ = os.environ if environ is None else environ
-    if environ.get("MOSS_AGENT_DATA"):
-        return Path(environ["MOSS_AGENT_DATA"]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("moss-agent", appauthor=False))
 
 
 def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -174,9 +94,9 @@ class Store:
         if version < SCHEMA_VERSION:
             with self._write():
                 if version == 1:
-                    for statement in filter(str.strip, _UPGRADE_FROM_1.split(";")):
+                    for statement in filter(str.strip, UPGRADE_FROM_1.split(";")):
                         db.execute(statement)
-                for statement in filter(str.strip, _SCHEMA.split(";")):
+                for statement in filter(str.strip, SCHEMA.split(";")):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -455,14 +375,3 @@ def _corrupt(path: Path, exc: Exception) -> StoreError:
         f"database: move it aside (mv '{path}' '{path}.bad') to start a new one, pass --db PATH to "
         "use another file, or --no-log to run without logging."
     )
-
-
-__all__ = [
-    "FINISHED",
-    "ConversationInfo",
-    "Store",
-    "StoreError",
-    "StoredTurn",
-    "default_data_dir",
-    "default_db_path",
-]

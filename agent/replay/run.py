@@ -10,7 +10,7 @@ walk, never evaluated as code.
 
 Some recordings are wrong (MOSS's tool answered `No calculation results.` for `2+2`, or
 `No result.` for solvable systems). Those disagreements are listed, with a one-line reason
-each, in `agent.replay_reviewed`; the report separates them from
+each, in `agent.replay.reviewed`; the report separates them from
 disagreements nobody has reviewed, which are what the CLI's exit code and the tests watch.
 """
 
@@ -28,9 +28,9 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from agent.errors import ParseError
-from agent.replay import conversation_files, read_conversation
-from agent.replay_reviewed import RECORDING_ERRORS
-from agent.wire.results import ResultEntry
+from agent.replay.folder import conversation_files, read_conversation
+from agent.replay.reviewed import RECORDING_ERRORS
+from tools.wire.results import ResultEntry
 from tools import ToolResult
 
 RUN_TOOLS = ("Calculate", "Solve")
@@ -116,7 +116,7 @@ def number(text: str) -> complex | None:
 def _value(node: ast.AST, depth: int) -> complex:
     if depth > 50:
         raise ValueError("too deep")
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return node.value
     if isinstance(node, ast.Name) and node.id in _NAMES:
         return _NAMES[node.id]

@@ -1,6 +1,6 @@
 """The store's rows as typed values, and the encoding of text for SQLite.
 
-Split from `agent.store` so that module keeps to opening files and writing/reading them; these
+Split from `agent.store.database` so that module keeps to opening files and writing/reading them; these
 are the shapes its readers (logs, export, resume) get back.
 """
 
