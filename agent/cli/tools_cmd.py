@@ -106,7 +106,7 @@ def _list(registry: Registry, toolset: object, mechanisms: layers.Mechanisms | N
         click.echo("\nFiles each MCP server may use besides the system's, Python's and a scratch "
                    "folder of its own\n(its own files, found from its entry, and its \"files\"):")
         for server in confined:
-            click.echo(f"  {server.name}: {server.files.describe()}")  # type: ignore[union-attr]
+            click.echo(f"  {server.name}: {server.files.describe()}")
     click.echo(f"\nNetwork isolation: {describe_isolation(mechanism)}")
     if mechanisms is not None:
         click.echo("Sandbox layers here:")

@@ -95,7 +95,7 @@ def loaded_packages() -> set[str]:
     hook, not `sys.path`, and a tool that imports a module of its package lazily (in `setup`,
     after the sandbox is on) must still be able to read it. Only each package's own folder is
     added, never its parent (which may be a home folder)."""
-    found = set()
+    found: set[str] = set()
     for name, module in list(sys.modules.items()):
         if "." in name or module is None:
             continue
