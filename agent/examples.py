@@ -209,12 +209,15 @@ SHORT_THOUGHTS: list[Example] = [
 # divided by 5 and rounded, and replies read "The calculator has no X; it calls it Y" (13% of tool
 # questions right). Qwen2.5-Coder writes code far better than prose arithmetic, so this set's calls
 # name the quantities the way a program would (`price=3.5; count=12; price*count`), which the
-# calculator evaluates, and each example shows a different structure.
+# calculator evaluates, and each example shows a different structure. That second set (thoughts
+# that only restated the quantities) lost to the short set on the tuning subset, 22.9% against
+# 28.2%: with no decision sentence first the model solved quadratics and looked up facts in its
+# thoughts instead of calling a tool (quadratics 1/10 against 7/10, lookups 1/5 against 5/5). So
+# every tool thought here opens with the short set's decision sentence, then the plan.
 PLAN_RULE = (
     "- MOSS uses a tool for every calculation, however simple, and for every equation; "
-    "for anything else its Commands are None. Its thoughts name the quantities the question "
-    "gives; its call defines them by name and computes the answer from them "
-    "(price=3.5; count=12; price*count).\n"
+    "for anything else its Commands are None. With several quantities, its call names them "
+    "and computes the answer from them (price=3.5; count=12; price*count).\n"
     "- The calculator knows + - * / ^ %, sqrt, root(x, n), round(x, n), gcd, lcm, mod, unit "
     "conversions (5 km to m) and definitions (f(x)=2x+1; f(3)). The solver takes equations "
     "separated by ; and returns every solution.\n"
@@ -222,14 +225,14 @@ PLAN_RULE = (
 PLAN_SEARCH_RULE = (
     "- MOSS uses the calculator for every calculation, the equation solver for every equation, "
     "and the search engine for every question about facts: people, companies, places, dates "
-    "and figures; for anything else its Commands are None. Its thoughts name the quantities the "
-    "question gives; its call defines them by name and computes the answer from them "
-    "(price=3.5; count=12; price*count).\n"
+    "and figures; for anything else its Commands are None. With several quantities, its call "
+    "names them and computes the answer from them (price=3.5; count=12; price*count).\n"
     "- The calculator knows + - * / ^ %, sqrt, root(x, n), round(x, n), gcd, lcm, mod, unit "
     "conversions (5 km to m) and definitions (f(x)=2x+1; f(3)). The solver takes equations "
     "separated by ; and returns every solution.\n"
 )
-PLAN_NO_TOOL = "Nothing here needs computing, so no tool is needed; I answer directly."
+PLAN_NO_TOOL = NO_TOOL
+EQUATION = "This is an equation, so I use the equation solver."
 
 
 def _rounds(question: str, reply: str, *rounds: tuple[str, Sequence[tuple[Call, ToolResult]]]) -> Turn:
@@ -243,7 +246,7 @@ NO_SEARCH = frozenset({"Search"})
 # The same alternation as the short set (a call, a plain answer, ...), ending on an English turn.
 PLAN_THOUGHTS: list[Example] = [
     Example(
-        _example("What is 1234 multiplied by 56?", "The product of 1234 and 56.",
+        _example("What is 1234 multiplied by 56?", f"{CALC} 1234 x 56.",
                  "1234 multiplied by 56 is 69104.",
                  [(_call("Calculate", "1234*56"), ToolResult.value("69104"))]),
         needs=CALC_ONLY,
@@ -255,7 +258,7 @@ PLAN_THOUGHTS: list[Example] = [
         unless=NO_SEARCH,
     ),
     Example(
-        _example("How many people live in Reykjavik?", "The population of Reykjavik: I search for it.",
+        _example("How many people live in Reykjavik?", SEARCH,
                  "About 139,000 people lived in Reykjavik in 2023.",
                  [_search("Reykjavik population",
                           "Reykjavik is the capital and largest city of Iceland. Its population was "
@@ -265,7 +268,7 @@ PLAN_THOUGHTS: list[Example] = [
     ),
     Example(
         _example("A printer prints 18 pages per minute. How many pages does it print in 2.5 hours?",
-                 "18 pages per minute; 2.5 hours is 2.5 x 60 minutes; pages = per minute x minutes.",
+                 f"{CALC} 18 pages a minute for 2.5 x 60 minutes.",
                  "It prints 2700 pages in 2.5 hours.",
                  [(_call("Calculate", "per_minute=18; minutes=2.5*60; per_minute*minutes"), ToolResult.value("2700"))]),
         needs=CALC_ONLY,
@@ -277,13 +280,13 @@ PLAN_THOUGHTS: list[Example] = [
     ),
     Example(
         _example("Two numbers add up to 30 and their difference is 8. What are they?",
-                 "The numbers x and y: x + y = 30 and x - y = 8.",
+                 f"{SOLVE} x + y = 30 and x - y = 8.",
                  "The two numbers are 19 and 11.",
                  [(_call("Solve", "x+y=30;x-y=8"), ToolResult.lines(["x = 19", "y = 11"]))]),
         needs=SOLVE_ONLY,
     ),
     Example(
-        _example("索尼公司是哪一年成立的？", "索尼公司的成立年份：我来搜索。",
+        _example("索尼公司是哪一年成立的？", "这是一个关于事实的问题，所以我使用搜索引擎。",
                  "索尼公司成立于1946年，创始人是井深大和盛田昭夫。",
                  [_search("索尼 成立 年份",
                           "索尼公司（Sony）于1946年5月7日由井深大和盛田昭夫在东京创立，最初名为东京通信工业。",
@@ -292,7 +295,7 @@ PLAN_THOUGHTS: list[Example] = [
     ),
     Example(
         _example("妈妈买了4千克苹果，每千克6.5元，付了50元，应找回多少元？",
-                 "苹果4千克，每千克6.5元，付了50元；找回 = 50 - 4 x 6.5。",
+                 "这是一个计算问题，所以我使用计算器。4千克，每千克6.5元，付了50元。",
                  "应找回24元。",
                  [(_call("Calculate", "cost=4*6.5; paid=50; paid-cost"), ToolResult.value("24"))]),
         needs=CALC_ONLY,
@@ -303,32 +306,32 @@ PLAN_THOUGHTS: list[Example] = [
     ),
     Example(
         _example("A runner's lap times were 62, 58, 65 and 61 seconds. What was her average lap time?",
-                 "4 lap times; the average is their sum divided by 4.",
+                 f"{CALC} The sum of the 4 lap times, divided by 4.",
                  "Her average lap time was 61.5 seconds.",
                  [(_call("Calculate", "total=62+58+65+61; count=4; total/count"), ToolResult.value("61.5"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _example("Solve x^2 - 5x - 14 = 0.", "A quadratic equation in x: x^2 - 5x - 14 = 0.",
+        _example("Solve x^2 - 5x - 14 = 0.", f"{EQUATION} x^2 - 5x - 14 = 0.",
                  "The solutions are x = -2 and x = 7.",
                  [(_call("Solve", "x^2-5x-14=0"), ToolResult.lines(["x_0 = -2", "x_1 = 7"]))]),
         needs=SOLVE_ONLY,
     ),
     Example(
-        _example("用一句话介绍一下长城。", f"用户想要一句话介绍长城。这不需要计算，不需要工具，我直接回答。",
+        _example("用一句话介绍一下长城。", "用户想要一句话介绍长城。这不是计算问题，不需要工具，我直接回答。",
                  "长城是中国古代修建的军事防御工程，东西绵延上万里，是世界上最著名的建筑奇迹之一。"),
     ),
     Example(
         _example("A jacket costs $80. It is 15% off, and 8% tax is added to the sale price. What do I "
                  "pay, rounded to the nearest cent?",
-                 "Price 80; 15% off gives the sale price; 8% tax on the sale price; round to 2 decimals.",
+                 f"{CALC} 80 less 15%, plus 8% tax, rounded to 2 decimals.",
                  "You pay $73.44.",
                  [(_call("Calculate", "sale=80*(1-15/100); final=sale*(1+8/100); round(final, 2)"),
                    ToolResult.value("73.44"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _example("Let f(x) = 3x - 1. What is f(4)?", "f(x) = 3x - 1, evaluated at x = 4.",
+        _example("Let f(x) = 3x - 1. What is f(4)?", f"{CALC} f(x) = 3x - 1 at x = 4.",
                  "f(4) is 11.",
                  [(_call("Calculate", "f(x)=3x-1; f(4)"), ToolResult.value("11"))]),
         needs=CALC_ONLY,
@@ -341,13 +344,13 @@ PLAN_THOUGHTS: list[Example] = [
     ),
     Example(
         _example("Let k = 2*3 - 1. Solve k*t - 4 = 3*t for t.",
-                 "k = 2*3 - 1, and k*t - 4 = 3*t: one system with the definition of k.",
+                 f"{EQUATION} k = 2*3 - 1 and k*t - 4 = 3*t.",
                  "t = 2 (with k = 5).",
                  [(_call("Solve", "k=2*3-1; k*t-4=3*t"), ToolResult.lines(["k = 5", "t = 2"]))]),
         needs=SOLVE_ONLY,
     ),
     Example(
-        _example("What is the cube root of 2744?", "The cube root of 2744: root(2744, 3).",
+        _example("What is the cube root of 2744?", f"{CALC} The cube root of 2744.",
                  "The cube root of 2744 is 14.",
                  [(_call("Calculate", "root(2744, 3)"), ToolResult.value("14"))]),
         needs=CALC_ONLY,
@@ -356,30 +359,30 @@ PLAN_THOUGHTS: list[Example] = [
         _rounds(
             "How tall is the Eiffel Tower in feet?",
             "The Eiffel Tower is 330 metres tall, which is about 1083 feet.",
-            ("The height of the Eiffel Tower: I search for it, then convert it to feet.",
+            (f"{SEARCH} The height of the Eiffel Tower first, then feet.",
              [_search("Eiffel Tower height",
                       "The Eiffel Tower in Paris is 330 metres tall including its antennas.",
                       "The Eiffel Tower was completed in 1889 for the World's Fair.")]),
-            ("The tower is 330 metres; convert 330 m to feet.",
+            (f"{CALC} 330 metres in feet.",
              [(_call("Calculate", "330 m to ft"), ToolResult.value("1082.67716535 ft"))]),
         ),
         needs=frozenset({"Search", "Calculate"}),
     ),
     Example(
-        _example("35乘以47等于多少？", "35 和 47 的乘积。", "35乘以47等于1645。",
+        _example("35乘以47等于多少？", "这是一个计算问题，所以我使用计算器。", "35乘以47等于1645。",
                  [(_call("Calculate", "35*47"), ToolResult.value("1645"))]),
         needs=CALC_ONLY,
     ),
     Example(
         _example("Two lamps blink every 12 and 18 seconds. They blink together now; after how many "
                  "seconds do they next blink together?",
-                 "They meet again after the least common multiple of 12 and 18 seconds.",
+                 f"{CALC} The least common multiple of 12 and 18.",
                  "They next blink together after 36 seconds.",
                  [(_call("Calculate", "lcm(12, 18)"), ToolResult.value("36"))]),
         needs=CALC_ONLY,
     ),
     Example(
-        _example("Who founded Samsung, and when?", "The founder of Samsung and the year: I search for them.",
+        _example("Who founded Samsung, and when?", SEARCH,
                  "Samsung was founded by Lee Byung-chul in 1938, in Daegu, Korea.",
                  [_search("Samsung founder year",
                           "Samsung was founded by Lee Byung-chul on 1 March 1938 in Daegu as a "
@@ -388,7 +391,7 @@ PLAN_THOUGHTS: list[Example] = [
         needs=frozenset({"Search"}),
     ),
     Example(
-        _example("How many miles is a marathon of 42.195 km?", "Convert 42.195 km to miles.",
+        _example("How many miles is a marathon of 42.195 km?", f"{CALC} 42.195 km in miles.",
                  "A marathon of 42.195 km is about 26.2 miles.",
                  [(_call("Calculate", "42.195 km to mi"), ToolResult.value("26.2187574565 mi"))]),
         needs=CALC_ONLY,
