@@ -23,9 +23,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from agent.backends.base import Backend, Constraint, GenerationEnd, prefer
+from agent.backends.base import Backend, prefer
 from agent.constraint import CommandsGrammar
 from agent.errors import BackendError
 from agent.events import (
@@ -36,29 +35,20 @@ from agent.events import (
     ReplyDone,
     RoundReason,
     RoundStarted,
-    Segment,
     ThoughtsDone,
-    TokenCounts,
-    TokenEvent,
-    Timings,
     ToolResultEvent,
     TurnDone,
     TurnResult,
     TurnStarted,
-    WarningEvent,
 )
 from agent.format import (
     COMMANDS,
     EOC,
-    EOH,
     EOM,
-    EOR,
     EOT,
-    HUMAN,
     INNER_THOUGHTS,
     MOSS,
     NONE,
-    RESULTS,
     Call,
     Round,
     render_results,
@@ -67,31 +57,15 @@ from agent.framing import MOSS_FRAMING, Framing
 from agent.parse import parse_commands
 from agent.policy import TurnLimits, TurnPolicy
 from agent.repetition import repeating_tail
+from agent.segments import SegmentWriter, TurnAborted
 from agent.voting import choose as choose_sample
 from tools import ToolResult
 
 CallRunner = Callable[[list[Call]], list[ToolResult]]
-#: A step of the loop: yields events, returns its value to the caller.
-Steps = Generator[Event, None, "str"]
-
-# Any tag that can only mean the model left the segment it was asked to write.
-_STRAY = (HUMAN, EOH, INNER_THOUGHTS, COMMANDS, RESULTS, MOSS, EOT, EOC, EOR, EOM)
-SEGMENT_END = {"thoughts": EOT, "commands": EOC, "reply": EOM}
-# A small model that has read search results sometimes goes on from its answer to a made-up
-# result list (`...'\n<|4|>: '...`); a reply never holds a snippet marker, so one ends it.
-_SNIPPET_MARKERS = tuple(f"<|{n}|>" for n in range(1, 31))
 #: What the model may write after a round's Results: another round, or the reply (the default).
 NEXT_AFTER_RESULTS = (INNER_THOUGHTS, MOSS)
 
 __all__ = ["CallRunner", "TurnLimits", "TurnLoop", "TurnPolicy", "quote_call", "render_turn_text", "repeating_tail"]
-
-
-class _TurnAborted(Exception):
-    """Ends a turn early with an error event of the given kind."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 def quote_call(call: Call) -> Call:
@@ -148,26 +122,19 @@ class _RoundDraft:
         return Round(thoughts=self.thoughts, calls=tuple(self.calls), results=tuple(self.results))
 
 
-class _Turn:
+class _Turn(SegmentWriter):
     """The state of one turn in flight."""
 
     def __init__(self, loop: TurnLoop, question: str) -> None:
+        super().__init__(loop.backend, loop.limits, loop.framing)
         self.loop = loop
-        self.backend = loop.backend
-        self.limits = loop.limits
         self.policy = loop.policy
         self.question = question
-        self.started = time.monotonic()
-        self.deadline = self.started + self.limits.turn_seconds
         self.rounds: list[_RoundDraft] = [_RoundDraft()]
         self.reply = ""
-        self.tokens = TokenCounts()
-        self.timings = Timings()
-        self.warnings: list[WarningEvent] = []
         self.error: ErrorEvent | None = None
         self.retried = False
         self.stage: str = "human"
-        self.segment_start = 0
 
     @property
     def current(self) -> _RoundDraft:
@@ -211,7 +178,7 @@ class _Turn:
         except BackendError as exc:
             self.error = ErrorEvent(kind="backend", message=str(exc))
             yield self.error
-        except _TurnAborted as exc:
+        except TurnAborted as exc:
             self.error = ErrorEvent(kind=exc.kind, message=str(exc))
             yield self.error
         finally:
@@ -309,60 +276,6 @@ class _Turn:
         return self.limits.max_calls - sum(len(r.calls) for r in self.rounds)
 
     # -- one segment -------------------------------------------------------------------------
-    def _segment(self, segment: Segment, max_tokens: int, canonical: bool = True, *,
-                 constraint: Constraint | None = None, temperature: float | None = None,
-                 quiet: bool = False) -> Steps:
-        """Generate one segment's content; returns it stripped (the transcript is settled
-        unless `canonical` is False, where the caller settles it after parsing). `quiet`
-        keeps its tokens out of the event stream (a sample drawn for a vote)."""
-        self.segment_start = len(self.backend.transcript)
-        if time.monotonic() >= self.deadline:
-            self._deadline_error()
-        end_marker = SEGMENT_END[segment]
-        stray = _STRAY + self.loop.framing.stops + (_SNIPPET_MARKERS if segment == "reply" else ())
-        stops = (end_marker,) + tuple(s for s in stray if s != end_marker)
-        options: dict[str, Any] = {}
-        if constraint is not None:
-            options["constraint"] = constraint
-        if temperature is not None:
-            options["temperature"] = temperature
-        stream = self.backend.generate(stops, max_tokens, self.deadline, **options)
-        end: GenerationEnd | None = None
-        content = ""
-        checked = 0
-        try:
-            for item in stream:
-                if isinstance(item, GenerationEnd):
-                    end = item
-                    break
-                content += item
-                if segment == "reply" and self.timings.first_reply_token_s is None:
-                    self.timings.first_reply_token_s = time.monotonic() - self.started
-                if not quiet:
-                    yield TokenEvent(segment=segment, text=item)
-                if len(content) - checked >= 16:
-                    checked = len(content)
-                    cut = repeating_tail(content, self.limits.repeat_window)
-                    if cut:
-                        content = content[: len(content) - cut]
-                        yield self._warn("repetition", f"the {segment} kept repeating itself; cut short")
-                        break
-        finally:
-            stream.close()
-        if end is not None:
-            self.tokens.prompt += end.prompt_tokens
-            self.tokens.generated += end.new_tokens
-            if end.reason == "stop" and end.stop != end_marker:
-                yield self._warn("stray_marker", f"the {segment} ended on {end.stop!r}; closed it with {end_marker!r}")
-            elif end.reason == "length":
-                yield self._warn("token_limit", f"the {segment} reached its limit of {max_tokens} tokens")
-            elif end.reason == "deadline":
-                self._deadline_error()
-        text = content.strip()
-        if canonical:
-            self._settle(text, end_marker)
-        return text
-
     def _parse_calls(self, raw: str) -> Generator[Event, None, list[Call]]:
         parsed = parse_commands(raw, known_tools=self.loop.known_tools)
         for warning in parsed.warnings:
@@ -375,21 +288,6 @@ class _Turn:
             yield self._warn("too_many_calls", f"{len(calls)} calls; ran the first {budget}")
             calls = calls[:budget]
         return calls
-
-    def _settle(self, content: str, end_marker: str) -> None:
-        """Make the transcript since the segment's start read ` content<end_marker>`."""
-        transcript = self.backend.transcript
-        actual = transcript[self.segment_start :]
-        desired = f" {content}{end_marker}"
-        common = 0
-        for a, b in zip(actual, desired):
-            if a != b:
-                break
-            common += 1
-        if common < len(actual):
-            self.backend.rewind(len(actual) - common)
-        if common < len(desired):
-            self.backend.append(desired[common:])
 
     def _close_out(self) -> None:
         """Finish the turn in the transcript after an error or a cancel, keeping what exists."""
@@ -418,18 +316,6 @@ class _Turn:
             self.stage = "done"
         except BackendError:  # the transcript is the backend's to repair; the turn is over
             pass
-
-    def _partial(self) -> str:
-        return self.backend.transcript[self.segment_start :].strip()
-
-    def _deadline_error(self) -> None:
-        raise _TurnAborted("deadline", f"the turn ran past its limit of {self.limits.turn_seconds:g} s")
-
-    def _warn(self, kind: str, message: str) -> WarningEvent:
-        event = WarningEvent(kind=kind, message=message)
-        self.warnings.append(event)
-        return event
-
 
 def render_turn_text(result: TurnResult) -> str:
     """The canonical MOSS text of a finished turn, as sessions record and export it."""
