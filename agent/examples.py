@@ -52,6 +52,7 @@ CALC = "This is a calculation, so I use the calculator."
 SOLVE = "This is a system of equations, so I use the equation solver."
 SEARCH = "This is a question about facts, so I use the search engine."
 NO_TOOL = "This is not a calculation, so no tool is needed; I answer directly."
+EQUATION = "This is an equation, so I use the equation solver."
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,14 @@ SHORT_THOUGHTS: list[Example] = [
     ),
     Example(
         _example(
+            "Four runners finished in 62, 58, 65 and 61 seconds. What was their average time?", CALC,
+            "Their average time was 61.5 seconds.",
+            [(_call("Calculate", "(62+58+65+61)/4"), ToolResult.value("61.5"))],
+        ),
+        needs=frozenset({"Calculate"}),
+    ),
+    Example(
+        _example(
             "What is 91000 divided by 35?", CALC, "91000 divided by 35 is 2600.",
             [(_call("Calculate", "91000/35"), ToolResult.value("2600"))],
         ),
@@ -164,6 +173,26 @@ SHORT_THOUGHTS: list[Example] = [
             [(_call("Solve", "3x+2y=16;x-y=2"), ToolResult.lines(["x = 4", "y = 2"]))],
         ),
         needs=frozenset({"Solve"}),
+    ),
+    Example(
+        _example(
+            "Find x if x^2 - 5x - 14 = 0.", EQUATION, "The solutions are x = -2 and x = 7.",
+            [(_call("Solve", "x^2-5x-14=0"), ToolResult.lines(["x_0 = -2", "x_1 = 7"]))],
+        ),
+        needs=frozenset({"Solve"}),
+    ),
+    Example(
+        _example(
+            "用一句话介绍一下长城。", "用户想要一句话介绍长城。这不是计算问题，不需要工具，我直接回答。",
+            "长城是中国古代修建的军事防御工程，绵延上万里，是世界上最著名的建筑奇迹之一。",
+        ),
+    ),
+    Example(
+        _example(
+            "What is the cube root of 2744?", CALC, "The cube root of 2744 is 14.",
+            [(_call("Calculate", "root(2744, 3)"), ToolResult.value("14"))],
+        ),
+        needs=frozenset({"Calculate"}),
     ),
     Example(
         _example(
@@ -182,6 +211,29 @@ SHORT_THOUGHTS: list[Example] = [
     ),
     Example(
         _example(
+            "妈妈买了4千克苹果，每千克6.5元，付了50元，应找回多少元？", "这是一个计算问题，所以我使用计算器。",
+            "应找回24元。",
+            [(_call("Calculate", "50-4*6.5"), ToolResult.value("24"))],
+        ),
+        needs=frozenset({"Calculate"}),
+    ),
+    Example(
+        _example(
+            "Two lamps blink every 12 and 18 seconds. They blink together now; after how many seconds "
+            "do they next blink together?", CALC, "They next blink together after 36 seconds.",
+            [(_call("Calculate", "lcm(12, 18)"), ToolResult.value("36"))],
+        ),
+        needs=frozenset({"Calculate"}),
+    ),
+    Example(
+        _example(
+            "Let f(x) = 3x - 1. What is f(4)?", CALC, "f(4) is 11.",
+            [(_call("Calculate", "f(x)=3x-1; f(4)"), ToolResult.value("11"))],
+        ),
+        needs=frozenset({"Calculate"}),
+    ),
+    Example(
+        _example(
             "Who founded Samsung, and when?", SEARCH,
             "Samsung was founded by Lee Byung-chul in 1938, in Daegu, Korea.",
             [_search("Samsung founder year",
@@ -190,6 +242,21 @@ SHORT_THOUGHTS: list[Example] = [
                      "Samsung Electronics is the largest company of the Samsung Group.")],
         ),
         needs=frozenset({"Search"}),
+    ),
+    Example(
+        _example(
+            "How many metres are in 3.2 miles?", CALC, "3.2 miles are about 5150 metres.",
+            [(_call("Calculate", "3.2 mi to m"), ToolResult.value("5149.9008 m"))],
+        ),
+        needs=frozenset({"Calculate"}),
+    ),
+    Example(
+        _example(
+            "What is 100 divided by 7, rounded to 2 decimal places?", CALC,
+            "100 divided by 7 is 14.29, rounded to 2 decimal places.",
+            [(_call("Calculate", "round(100/7, 2)"), ToolResult.value("14.29"))],
+        ),
+        needs=frozenset({"Calculate"}),
     ),
     Example(
         _example(
@@ -232,7 +299,6 @@ PLAN_SEARCH_RULE = (
     "separated by ; and returns every solution.\n"
 )
 PLAN_NO_TOOL = NO_TOOL
-EQUATION = "This is an equation, so I use the equation solver."
 
 
 def _rounds(question: str, reply: str, *rounds: tuple[str, Sequence[tuple[Call, ToolResult]]]) -> Turn:
