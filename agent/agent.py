@@ -120,7 +120,8 @@ class Agent:
         if self._mcp is not None:  # starts the MCP servers, once
             self._mcp.register(self.registry, enabled=self._mcp_enabled)
         return [
-            ToolInfo(name=e.tool.name, capability=e.tool.capability, signature=e.tool.signature)
+            ToolInfo(name=e.tool.name, capability=e.tool.capability, signature=e.tool.signature,
+                     examples=e.tool.examples)
             for e in self.registry.entries()
             if e.enabled and e.tool.is_available()
         ]

@@ -8,11 +8,11 @@ answered with `None`, since a small model otherwise copies a call into every tur
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from agent.examples import examples, tool_rule
+from agent.examples import few_shot_turns, tool_rule
 from agent.format import (
     MOSS_CAPABILITIES,
     MOSS_PREAMBLE,
@@ -21,14 +21,16 @@ from agent.format import (
     render_meta_instruction,
 )
 from agent.framing import MOSS_FRAMING, Framing
+from tools.examples import ToolExample
 
 
 class ToolInfo(BaseModel):
-    """What the meta instruction says about one tool."""
+    """What the prompt says about one tool: its meta-instruction line and its examples."""
 
     name: str  # the MOSS API name, e.g. "Calculate"
     capability: str  # the label, e.g. "Calculator"
     signature: str  # e.g. "Calculate(expression)"
+    examples: tuple[ToolExample, ...] = ()  # few-shot turns for a model not trained on MOSS
 
 
 def capabilities(tools: Sequence[ToolInfo]) -> list[Capability]:
@@ -39,11 +41,12 @@ def capabilities(tools: Sequence[ToolInfo]) -> list[Capability]:
     return capabilities_for([t.name for t in tools], extra)
 
 
-def few_shot_text(enabled_tools: Collection[str], framing: Framing = MOSS_FRAMING, *,
+def few_shot_text(tools: Sequence[ToolInfo], framing: Framing = MOSS_FRAMING, *,
                   plan_thoughts: bool = False) -> str:
-    """The example turns whose tools are all enabled, rendered in the wire format."""
-    enabled = set(enabled_tools)
-    return "".join(framing.render_turn(e.turn) for e in examples(plan_thoughts) if e.shown(enabled))
+    """The example turns of these tools (and the plain ones), rendered in the wire format."""
+    examples = [e for t in tools for e in t.examples]
+    turns = few_shot_turns(examples, [t.name for t in tools], plan_thoughts)
+    return "".join(framing.render_turn(turn) for turn in turns)
 
 
 def build_prefix(
@@ -59,4 +62,4 @@ def build_prefix(
         return framing.system(render_meta_instruction(capabilities(tools), preamble=preamble))
     names = [t.name for t in tools]
     meta = render_meta_instruction(capabilities(tools), preamble=preamble + tool_rule(names, plan_thoughts))
-    return framing.system(meta) + few_shot_text(names, framing, plan_thoughts=plan_thoughts)
+    return framing.system(meta) + few_shot_text(tools, framing, plan_thoughts=plan_thoughts)

@@ -26,16 +26,23 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tools import ErrorKind, Tool, ToolFailure
-
-from plugins._calcdefs import Function, check_size, define, definition_head, redefines_builtin
+from plugins._calcdefs import (
+    Function,
+    check_size,
+    define,
+    definition_head,
+    redefines_builtin,
+)
 from plugins._calceval import CONSTANTS, evaluate
 from plugins._calcnum import Number
+from plugins._calculate_examples import CALCULATE_EXAMPLES
 from plugins._calcunits import Converted, convert, load_registry
 from plugins._mathdialect import normalize
-from plugins.errors import MathError
 from plugins._mathdisplay import format_number
 from plugins._mathparse import FUNCTIONS, Name, Part, parse_program
+from plugins.errors import MathError
+from tools import ErrorKind, Tool, ToolFailure
+from tools.examples import ToolExample
 
 MAX_STATEMENTS = 20
 
@@ -110,6 +117,7 @@ class CalculateTool(Tool):
     name: ClassVar[str] = "Calculate"
     capability: ClassVar[str] = "Calculator"
     signature: ClassVar[str] = "Calculate(expression)"
+    examples: ClassVar[tuple[ToolExample, ...]] = CALCULATE_EXAMPLES
     description: ClassVar[str] = (
         "Evaluate an arithmetic expression, e.g. Calculate(\"r=3;pi*r^2\"), "
         "Calculate(\"gcd(84, 36)\"), Calculate(\"f(x)=2x^2-3; f(7)\") or "

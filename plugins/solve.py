@@ -13,11 +13,12 @@ from __future__ import annotations
 from types import ModuleType
 from typing import ClassVar
 
-from tools import ErrorKind, Tool, ToolResult
-
 from plugins._mathdialect import normalize
-from plugins.errors import MathError
+from plugins._solve_examples import SOLVE_EXAMPLES
 from plugins.calculate import calculate_text
+from plugins.errors import MathError
+from tools import ErrorKind, Tool, ToolResult
+from tools.examples import ToolExample
 
 
 def _core() -> ModuleType:
@@ -60,6 +61,7 @@ class SolveTool(Tool):
     name: ClassVar[str] = "Solve"
     capability: ClassVar[str] = "Equation solver"
     signature: ClassVar[str] = "Solve(equation)"
+    examples: ClassVar[tuple[ToolExample, ...]] = SOLVE_EXAMPLES
 
     def setup(self) -> None:
         _core()

@@ -1,20 +1,43 @@
-"""The prompt before the first turn: few-shot examples follow the enabled tools, and every
-example call gives, through the real tools, exactly the result the example shows."""
+"""The prompt before the first turn: the enabled tools' own examples merged with the plain
+ones, every example call giving, through the real tool, exactly the result it shows, and a
+third-party tool's examples shown the same way as the built-ins'."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from agent.examples import PLAN_RULE, PLAN_THOUGHTS, SEARCH_RULE, SHORT_THOUGHTS, TOOL_RULE, Example
+from agent.examples import PLAN_RULE, SEARCH_RULE, TOOL_RULE, few_shot_turns
+from agent.framing import CHATML_FRAMING
 from agent.parse import parse_commands
 from agent.prompt import ToolInfo, build_prefix, few_shot_text
-from plugins.calculate import Calculate
-from plugins.solve import Solve
+from tools import Registry, ToolExample, ToolResult, tool
+from tools.errors import ToolDefinitionError
 
-CALC = ToolInfo(name="Calculate", capability="Calculator", signature="Calculate(expression)")
-SOLVE = ToolInfo(name="Solve", capability="Equation solver", signature="Solve(equation)")
-SEARCH = ToolInfo(name="Search", capability="Web search", signature="Search(query)")
-SETS = pytest.mark.parametrize("examples", [SHORT_THOUGHTS, PLAN_THOUGHTS], ids=["short", "plan"])
+REGISTRY = Registry.discover()
+
+
+def info(name: str) -> ToolInfo:
+    t = REGISTRY.get(name)
+    return ToolInfo(name=t.name, capability=t.capability, signature=t.signature, examples=t.examples)
+
+
+CALC, SOLVE, SEARCH = info("Calculate"), info("Solve"), info("Search")
+BUILT_IN = [e for t in (CALC, SOLVE, SEARCH) for e in t.examples]
+
+
+@pytest.mark.parametrize(("tools", "sha256"), [
+    ([CALC, SOLVE, SEARCH], "10ad14afd5bcf06312ee2cfcc15954213b1d4ab849cee987d30e715ddd459033"),
+    ([CALC, SOLVE], "ab8209c39b23af55c45aea2ee9b1984d5b65c53c1e8d2ae69ba701a9d3268886"),
+    ([CALC], "f0b5dfb008d582aa212541c9a6ac9b17473b062d8701d8546cbc99a9198df31e"),
+    ([], "654b8da1d6ccd191cc28d7b1ff5efac21819539b9390e52fab11b5ac18d13793"),
+], ids=["all", "calc+solve", "calc", "none"])
+def test_the_built_ins_prefix_is_pinned(tools: list[ToolInfo], sha256: str) -> None:
+    """The default prefix, byte for byte: examples moved onto their tools rendered the same as
+    when they lived in the agent, and any later change to it is a measured, deliberate one."""
+    text = build_prefix(tools, few_shot=True, framing=CHATML_FRAMING)
+    assert hashlib.sha256(text.encode()).hexdigest() == sha256
 
 
 @pytest.mark.parametrize("plan", [False, True])
@@ -32,39 +55,60 @@ def test_search_examples_and_rule_only_when_search_is_enabled(plan: bool) -> Non
     assert "Tell me a short joke." in with_search
 
 
-@SETS
-def test_every_example_call_parses_and_names_a_tool_the_example_needs(examples: list[Example]) -> None:
-    for example in examples:
-        for round_ in example.turn.rounds:
-            parsed = parse_commands(round_.commands)
-            assert not parsed.warnings, example.turn.question
-            assert {c.tool for c in parsed.calls} <= example.needs | {"Calculate"}
+def test_every_example_call_parses_and_is_of_a_tool_it_needs() -> None:
+    for example in BUILT_IN:
+        for round_ in example.rounds:
+            commands = ", ".join(c.text for c in round_.calls)
+            parsed = parse_commands(commands)
+            assert not parsed.warnings, example.question
             assert len(parsed.calls) == len(round_.results)
-        assert {c.tool for c in example.turn.calls} <= example.needs
+        assert example.tools() <= {"Calculate", "Solve", "Search"}
 
 
-@SETS
-def test_every_example_result_is_what_the_tool_answers(examples: list[Example]) -> None:
-    tools = {"Calculate": Calculate, "Solve": Solve}
+def test_every_example_result_is_what_the_tool_answers() -> None:
+    tools = {"Calculate": REGISTRY.get("Calculate"), "Solve": REGISTRY.get("Solve")}
     checked = 0
-    for example in examples:
-        for call, shown in zip(example.turn.calls, example.turn.results):
-            if call.tool in tools:
-                assert tools[call.tool](*call.args).render_body() == shown.render_body(), call.text
-                checked += 1
-    assert checked >= 5
+    for example in BUILT_IN:
+        for round_ in example.rounds:
+            for call, shown in zip(round_.calls, round_.results):
+                if call.tool in tools:
+                    assert tools[call.tool](*call.args).render_body() == shown.render_body(), call.text
+                    checked += 1
+    assert checked >= 20
 
 
-def test_the_plan_set_names_quantities_and_shows_a_search_then_a_calculation() -> None:
-    multi = [e.turn for e in PLAN_THOUGHTS if len(e.turn.rounds) > 1]
-    assert [[c.tool for c in t.calls] for t in multi] == [["Search", "Calculate"]]
-    assert any("=" in c.args[0] and ";" in c.args[0] for e in PLAN_THOUGHTS for c in e.turn.calls
-               if c.tool == "Calculate")
-    only_calc = few_shot_text({"Calculate"}, plan_thoughts=True)
+def test_the_plan_style_has_its_own_examples_and_a_search_then_a_calculation() -> None:
+    plan = [e for e in BUILT_IN if e.style == "plan"]
+    assert [sorted(e.tools()) for e in plan if len(e.rounds) > 1] == [["Calculate", "Search"]]
+    only_calc = few_shot_text([CALC], plan_thoughts=True)
     assert "per_minute=18" in only_calc and "Eiffel" not in only_calc
-    assert "Eiffel" in few_shot_text({"Calculate", "Search"}, plan_thoughts=True)
+    assert "Eiffel" in few_shot_text([CALC, SEARCH], plan_thoughts=True)
+    assert "per_minute=18" not in few_shot_text([CALC])
 
 
 def test_search_example_results_number_their_snippets() -> None:
-    text = few_shot_text({"Search"})
+    text = few_shot_text([SEARCH])
     assert "\n<|1|>: 'Reykjavik is the capital" in text and "\n<|2|>: " in text
+
+
+def test_a_third_party_tools_examples_are_shown_in_their_place() -> None:
+    example = ToolExample.one_call(
+        "What day of the week was 1 March 2000?", "This is a date question, so I use the calendar.",
+        'Weekday("2000-03-01")', ToolResult.value("Wednesday"), "1 March 2000 was a Wednesday.")
+
+    @tool(name="Weekday", capability="Calendar", signature="Weekday(date)", examples=[example])
+    def weekday(date: str) -> str:
+        return "Wednesday"
+
+    mine = ToolInfo(name="Weekday", capability="Calendar", signature="Weekday(date)", examples=weekday.examples)
+    turns = few_shot_turns([*CALC.examples, *mine.examples], ["Calculate", "Weekday"])
+    questions = [t.question for t in turns]
+    assert "What day of the week was 1 March 2000?" in questions
+    assert questions.index("What day of the week was 1 March 2000?") > questions.index("What is 1234 multiplied by 56?")
+    assert 'Weekday("2000-03-01") => Wednesday' in few_shot_text([CALC, mine])
+    assert "Weekday(" not in few_shot_text([CALC])  # not shown when its tool is not enabled
+
+
+def test_an_example_call_that_does_not_read_back_is_refused_at_import() -> None:
+    with pytest.raises(ToolDefinitionError, match="must be one call"):
+        ToolExample.one_call("q", "t", "Weekday(2000-03-01)", ToolResult.value("x"), "r")

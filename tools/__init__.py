@@ -1,7 +1,7 @@
 """The SDK for moss-agent tool plugins: tools, results, the registry and the sandbox.
 
 A plugin author needs `tool` (or `Tool`), `ToolResult` and `ToolFailure` (and `Files` to
-declare files a tool needs); the runtime uses
+declare files a tool needs, `ToolExample` to show a model how to call it); the runtime uses
 `Registry` and `SandboxPool`; tests use `tools.testing`. Every error moss-agent raises on
 purpose derives from `MossAgentError` (the tree is in `tools.errors`).
 """
@@ -22,8 +22,16 @@ from tools.errors import (
     ToolUnavailableWarning,
     UnknownTool,
 )
+from tools.examples import ToolExample
 from tools.registry import Registry, RegistryWarning
-from tools.result import NO_RESULT, ErrorKind, FailureReason, ToolFailure, ToolResult, old_name
+from tools.result import (
+    NO_RESULT,
+    ErrorKind,
+    FailureReason,
+    ToolFailure,
+    ToolResult,
+    old_name,
+)
 from tools.sandbox import Limits, SandboxPool
 from tools.tool import Files, Tool, tool
 
@@ -46,6 +54,7 @@ __all__ = [
     "SandboxPool",
     "Tool",
     "ToolDefinitionError",
+    "ToolExample",
     "ToolFailure",
     "ToolResult",
     "ToolUnavailableWarning",

@@ -16,12 +16,19 @@ from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 
 from tools.errors import InvalidArguments, ToolDefinitionError
+from tools.examples import ToolExample
 from tools.result import ErrorKind, ToolFailure, ToolResult
 
 _ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -73,7 +80,7 @@ class Tool:
     """Base class of every tool. Subclass it for a tool with state or set-up; use `@tool` else.
 
     Subclasses declare `name`, `capability`, `signature` (and `network`, `files`,
-    `description`) as class attributes, may override `setup()` (run once in each sandbox worker before its first
+    `description`, `examples`) as class attributes, may override `setup()` (run once in each sandbox worker before its first
     call, e.g. to import sympy off the call's clock) and implement `run(self, ...)` with typed
     parameters. `run` returns a `ToolResult` or a plain `str` (a single value) and raises
     `ToolFailure` for a clean `No result.`. The constructor takes no arguments, because the
@@ -86,6 +93,8 @@ class Tool:
     network: ClassVar[bool] = False
     files: ClassVar[Files] = Files()
     description: ClassVar[str] = ""
+    #: Few-shot turns that show a model not trained on MOSS how to call this tool.
+    examples: ClassVar[tuple[ToolExample, ...]] = ()
 
     _args_model: type[BaseModel] | None = None
     _params: tuple[inspect.Parameter, ...] = ()
@@ -239,8 +248,10 @@ class FunctionTool(Tool):
         network: bool = False,
         files: Files | dict[str, list[str]] | None = None,
         description: str = "",
+        examples: Sequence[ToolExample] = (),
     ) -> None:
         self.fn = fn
+        self.examples = tuple(examples)  # type: ignore[misc]
         self.name = name  # type: ignore[misc]
         self.capability = capability  # type: ignore[misc]
         self.signature = signature  # type: ignore[misc]
@@ -271,6 +282,7 @@ def tool(
     network: bool = False,
     files: Files | dict[str, list[str]] | None = None,
     description: str = "",
+    examples: Sequence[ToolExample] = (),
 ) -> Callable[[Callable[..., ToolResult | str]], FunctionTool]:
     """Turn a typed function into a `Tool` instance.
 
@@ -280,7 +292,8 @@ def tool(
     A plain `str` return is a single value; raise `ToolFailure(message, kind)` for a clean
     `No result.`. Constrain arguments with `Annotated[str, Field(max_length=...)]`; give
     optional arguments defaults. `files=Files(read=[...])` (or a dict of the same) declares
-    files the tool needs beyond its sandbox's defaults.
+    files the tool needs beyond its sandbox's defaults; `examples` (`ToolExample`s) show a model
+    that was never trained on MOSS how to call it.
     """
 
     def decorate(fn: Callable[..., ToolResult | str]) -> FunctionTool:
@@ -292,6 +305,7 @@ def tool(
             network=network,
             files=files,
             description=description,
+            examples=examples,
         )
 
     return decorate

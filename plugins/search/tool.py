@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tools import ErrorKind, Files, Tool, ToolFailure, ToolResult
 from plugins.search.config import SearchConfig
 from plugins.search.errors import SearchError
+from plugins.search.examples import SEARCH_EXAMPLES
 from plugins.search.providers import Provider, make_provider
 from plugins.search.render import quote
+from tools import ErrorKind, Files, Tool, ToolFailure, ToolResult
+from tools.examples import ToolExample
 
 MAX_QUERY_CHARS = 500
 
@@ -43,6 +45,7 @@ class Search(Tool):
     name: ClassVar[str] = "Search"
     capability: ClassVar[str] = "Web search"
     signature: ClassVar[str] = "Search(query)"
+    examples: ClassVar[tuple[ToolExample, ...]] = SEARCH_EXAMPLES
 
     config: SearchConfig | None = None
     _provider: Provider | None = None

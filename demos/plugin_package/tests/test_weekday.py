@@ -2,7 +2,7 @@
 
 import pytest
 
-from moss_weekday import weekday
+from moss_weekday import EXAMPLE, weekday
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +24,9 @@ def test_not_a_date_is_no_result(moss_sandbox):
     result = moss_sandbox.call("Weekday", "next Tuesday")
     assert result.render_body() == " No result. 'next Tuesday' is not a date like 2024-02-29"
     assert result.error.kind.value == "invalid_args"
+
+
+def test_the_example_shown_to_the_model_is_what_the_tool_answers(moss_sandbox):
+    (round_,) = EXAMPLE.rounds
+    run = moss_sandbox.run(round_.calls[0].text)
+    assert run.text == f"{round_.calls[0].text} =>{round_.results[0].render_body()}"

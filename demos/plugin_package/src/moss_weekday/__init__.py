@@ -7,10 +7,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tools import ErrorKind, ToolFailure, tool
+from tools import ErrorKind, ToolExample, ToolFailure, ToolResult, tool
+
+# Shown to a model that was never trained on MOSS (the embedded one), so it learns when and how
+# to call the tool; the plugin's own test checks the result against the tool.
+EXAMPLE = ToolExample.one_call(
+    "What day of the week was 1 March 2000?", "This is a question about a date, so I use the calendar.",
+    'Weekday("2000-03-01")', ToolResult.value("Wednesday"), "1 March 2000 was a Wednesday.",
+)
 
 
-@tool(name="Weekday", capability="Calendar", signature="Weekday(date)")
+@tool(name="Weekday", capability="Calendar", signature="Weekday(date)", examples=[EXAMPLE])
 def weekday(date: Annotated[str, Field(max_length=32)]) -> str:
     """The English weekday name of an ISO date (YYYY-MM-DD)."""
     try:
