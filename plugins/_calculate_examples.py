@@ -2,7 +2,9 @@
 
 Each is a few-shot turn shown to a model that never saw MOSS (`tools.examples`); `order` is its
 place in the sequence measured with `bench/accuracy.py` (calls and plain answers alternate, the
-last weighs most), `style` the thought style it belongs to (`TurnPolicy.plan_thoughts`).
+last weighs most), `style` the thought style it belongs to (`TurnPolicy.plan_thoughts`). The
+last calculation shown is a plain product: placed last, the rounding example had `round(...)`
+written into unit conversions and other questions that asked for no rounding (tuning split).
 `tests/test_prompt.py` checks every result against the tool itself.
 """
 
@@ -43,7 +45,7 @@ CALCULATE_EXAMPLES: tuple[ToolExample, ...] = (
     ToolExample.one_call(
         "35乘以47等于多少？", "这是一个计算问题，所以我使用计算器。",
         'Calculate("35*47")', ToolResult.value("1645"),
-        "35乘以47等于1645。", order=15,
+        "35乘以47等于1645。", order=18.5,
     ),
     ToolExample.one_call(
         "妈妈买了4千克苹果，每千克6.5元，付了50元，应找回多少元？", "这是一个计算问题，所以我使用计算器。",
@@ -63,12 +65,12 @@ CALCULATE_EXAMPLES: tuple[ToolExample, ...] = (
     ToolExample.one_call(
         "How many metres are in 3.2 miles?", CALC,
         'Calculate("3.2 mi to m")', ToolResult.value("5149.9008 m"),
-        "3.2 miles are about 5150 metres.", order=20,
+        "3.2 miles are about 5150 metres.", order=12.5,
     ),
     ToolExample.one_call(
         "What is 100 divided by 7, rounded to 2 decimal places?", CALC,
         'Calculate("round(100/7, 2)")', ToolResult.value("14.29"),
-        "100 divided by 7 is 14.29, rounded to 2 decimal places.", order=21,
+        "100 divided by 7 is 14.29, rounded to 2 decimal places.", order=7.5,
     ),
     ToolExample.one_call(
         "What is 1234 multiplied by 56?", f"{CALC} 1234 x 56.",

@@ -28,9 +28,9 @@ BUILT_IN = [e for t in (CALC, SOLVE, SEARCH) for e in t.examples]
 
 
 @pytest.mark.parametrize(("tools", "sha256"), [
-    ([CALC, SOLVE, SEARCH], "10ad14afd5bcf06312ee2cfcc15954213b1d4ab849cee987d30e715ddd459033"),
-    ([CALC, SOLVE], "ab8209c39b23af55c45aea2ee9b1984d5b65c53c1e8d2ae69ba701a9d3268886"),
-    ([CALC], "f0b5dfb008d582aa212541c9a6ac9b17473b062d8701d8546cbc99a9198df31e"),
+    ([CALC, SOLVE, SEARCH], "5e51e72b799dd05dd1e519b830d9e2445e266062421a528a0faa5687c093256a"),
+    ([CALC, SOLVE], "cdc99032af7b01f988df205fc4551756f989f23d50964a51ba18c7d9d807bf0e"),
+    ([CALC], "72bce0c7226528b7ac8b749d59101e498927406800e5459848fab5f3ed880a49"),
     ([], "654b8da1d6ccd191cc28d7b1ff5efac21819539b9390e52fab11b5ac18d13793"),
 ], ids=["all", "calc+solve", "calc", "none"])
 def test_the_built_ins_prefix_is_pinned(tools: list[ToolInfo], sha256: str) -> None:
