@@ -301,3 +301,20 @@ def test_a_turn_dumped_as_json_reads_back_the_same() -> None:
 def test_every_round_turn_event_is_in_the_stream_before_turn_done() -> None:
     _, events, _ = run(TWO_ROUNDS)
     assert isinstance(events[-1], TurnDone)
+
+
+def test_the_repl_and_ask_say_when_a_round_is_a_retry() -> None:
+    import io
+
+    from rich.console import Console
+
+    from agent.repl.render import TurnRenderer
+
+    _, events, _ = run([" Multiply.<eot>", ' Calculate("twelve*3")<eoc>', " Numbers.<eot>", ' Calculate("12*3")<eoc>', " 36<eom>"])
+    out = io.StringIO()
+    renderer = TurnRenderer(Console(file=out, width=100, color_system=None))
+    for event in events:
+        renderer.show(event)
+    text = out.getvalue()
+    assert "round 2: a call failed: one more round to fix it" in text
+    assert text.index("twelve") < text.index("round 2") < text.index('Calculate("12*3")')

@@ -25,7 +25,17 @@ def ask(question: str, show_thoughts: bool, as_json: bool, db: str | None, no_lo
     Only the reply goes to stdout, so scripts can use it; progress, thoughts and warnings go
     to stderr. Example: moss-agent ask "What is 347 multiplied by 29?"
     """
-    from agent.events import CommandsIssued, ErrorEvent, ThoughtsDone, TokenEvent, ToolResultEvent, TurnDone, WarningEvent
+    from agent.events import (
+        CommandsIssued,
+        CommandsVoted,
+        ErrorEvent,
+        RoundStarted,
+        ThoughtsDone,
+        TokenEvent,
+        ToolResultEvent,
+        TurnDone,
+        WarningEvent,
+    )
 
     err = Console(stderr=True, highlight=False)
     store = None
@@ -44,6 +54,12 @@ def ask(question: str, show_thoughts: bool, as_json: bool, db: str | None, no_lo
                     sys.stdout.write(event.text if reply_started else event.text.lstrip())
                     sys.stdout.flush()
                     reply_started = True
+                elif isinstance(event, RoundStarted) and show_thoughts:
+                    why = "a call failed: one more round to fix it" if event.reason == "retry" else "the model goes on"
+                    err.print(f"[dim]round {event.round} ({why})[/dim]")
+                elif isinstance(event, CommandsVoted) and show_thoughts:
+                    err.print(f"[dim]voted over {len(event.samples)} sampled commands: "
+                              f"{event.votes} agree with the one kept[/dim]")
                 elif isinstance(event, ThoughtsDone) and show_thoughts:
                     err.print(f"[dim]thoughts: {event.text}[/dim]")
                 elif isinstance(event, CommandsIssued) and show_thoughts:

@@ -18,6 +18,7 @@ from agent.events import (
     CommandsIssued,
     ErrorEvent,
     Event,
+    RoundStarted,
     ThoughtsDone,
     TokenEvent,
     ToolResultEvent,
@@ -47,6 +48,11 @@ class TurnRenderer:
             self._end_line()
         elif isinstance(event, ToolResultEvent):
             self._tool(event)
+        elif isinstance(event, RoundStarted):
+            if self.show_thoughts:
+                self._end_line()
+                why = "a call failed: one more round to fix it" if event.reason == "retry" else "thinking again"
+                self.console.print(f"[dim]round {event.round}: {why}[/dim]")
         elif isinstance(event, WarningEvent):
             if self.show_thoughts:
                 self._end_line()
