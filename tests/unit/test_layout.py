@@ -123,3 +123,39 @@ def test_a_third_party_distribution_adds_a_command_and_cannot_take_a_builtin_nam
 @pytest.mark.parametrize("package", PACKAGES)
 def test_each_package_ships_its_types(package: str) -> None:
     assert (REPO / package / "py.typed").is_file()
+
+
+# The test folders by kind; each holds test modules (and a conftest), nothing else.
+TEST_KINDS = {"unit", "conformance", "models", "cli", "sandbox", "serve", "mcp"}
+
+
+def misplaced_test_files(tests: Path) -> list[str]:
+    """Python files under `tests` that are out of place: a test module outside a kind folder,
+    a helper beside the tests instead of in `helpers/`, or a folder nobody planned."""
+    wrong = []
+    for path in sorted(tests.rglob("*.py")):
+        parts = path.relative_to(tests).parts
+        name, top = parts[-1], parts[0]
+        plumbing = name in {"__init__.py", "conftest.py"}
+        if len(parts) == 1:
+            ok = plumbing
+        elif top == "helpers":
+            ok = not name.startswith("test_")
+        elif top == "data":
+            ok = True  # installable fixtures (a hostile plugin distribution)
+        else:
+            ok = top in TEST_KINDS and len(parts) == 2 and (plumbing or name.startswith("test_"))
+        if not ok:
+            wrong.append("/".join(parts))
+    return wrong
+
+
+def test_tests_are_filed_by_kind_with_their_helpers_in_one_place() -> None:
+    assert not misplaced_test_files(REPO / "tests")
+
+
+def test_the_test_filing_check_sees_a_test_at_the_top_and_a_helper_beside_tests(tmp_path: Path) -> None:
+    for name in ("test_new.py", "unit/test_ok.py", "unit/helper.py", "helpers/server.py", "extra/test_x.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    assert misplaced_test_files(tmp_path) == ["extra/test_x.py", "test_new.py", "unit/helper.py"]

@@ -105,3 +105,12 @@ def test_the_embedding_example_runs_as_written(monkeypatch: pytest.MonkeyPatch,
     assert {"tool_result", "turn_done"} <= set(printed[1:])
     assert [t.reply for t in sessions[0].turns] == ["12 squared is 144.", "That plus 10 is 154."]
     assert [r.items for t in sessions[0].turns for r in t.results] == [("144",), ("154",)]
+
+
+def test_every_repository_path_the_readme_names_exists() -> None:
+    """Paths rot when files move (the tests were regrouped by kind once): each one named in
+    backticks must still be there."""
+    root = Path(__file__).resolve().parents[2]
+    named = set(re.findall(r"`((?:tests|bench|demos)/[\w./-]+)`", README))
+    assert {"tests/unit/test_layout.py", "tests/data/hostile_math.json"} <= named
+    assert not sorted(p for p in named if not (root / p).exists())
