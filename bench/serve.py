@@ -44,7 +44,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 import llama_server  # noqa: E402  (beside this file)
-from tests.serve_helpers import serve_process  # noqa: E402
+from tests.helpers.serve_helpers import serve_process  # noqa: E402
 
 QUESTIONS = (
     "What is 347 multiplied by 29?",

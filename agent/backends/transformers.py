@@ -9,18 +9,19 @@ the whole transcript.
 Decoding is a plain loop calling the model forward one token at a time (greedy by default,
 optional temperature/top-p with a seed), not `model.generate`: stop strings, the deadline and
 cancellation are checked between tokens in the caller's thread, with no streamer thread (which
-cost ~13% of decode speed on 2 cores).
+cost ~13% of decode speed on 2 cores). What transformers releases changed under the backend (the
+cache's keyword, cropping it) is handled in transformers_compat.py.
 """
 
 from __future__ import annotations
 
 import copy
-import inspect
 import os
 import time
 from collections.abc import Sequence
 from typing import Any
 
+from agent.backends import transformers_compat as compat
 from agent.backends.base import Constraint, FinishReason, GenerationEnd, TokenStream, rewound
 from agent.backends.stops import StopScanner
 from agent.backends.transformers_choice import TokenChooser
@@ -60,8 +61,8 @@ class TransformersBackend:
         self.temperature = temperature
         self.top_p = top_p
         self._chooser = TokenChooser(tokenizer, self._decode, seed)
-        self._cache_kw = _cache_kw(model)
-        self._eos = _eos_ids(model, tokenizer)
+        self._cache_kw = compat.cache_kw(model)
+        self._eos = compat.eos_ids(model, tokenizer)
         self._max_positions = getattr(model.config, "max_position_embeddings", None)
         self.reset("")
 
@@ -96,7 +97,7 @@ class TransformersBackend:
         # character or is not known; `rewind` keeps the ids that end at or before its cut.
         self._ends: list[int | None] = []
         self._covered = 0  # transcript[:_covered] is what the ids hold; the rest is pending
-        self._cache = _new_cache(self.model)
+        self._cache = compat.new_cache(self.model)
         self._cached = 0  # self._ids[:_cached] are in the cache
         self._logits: torch.Tensor | None = None  # next-token logits after the cached ids
 
@@ -248,7 +249,7 @@ class TransformersBackend:
                 out = self.model(input_ids=torch.tensor([ids[:-1]]), **{self._cache_kw: self._cache}, use_cache=True)
                 steps = torch.log_softmax(out.logits[0].float(), dim=-1)
                 score += float(sum(steps[i, token] for i, token in enumerate(ids[1:])))
-                _crop(self._cache, base)
+                compat.crop(self._cache, base)
             scores.append(score)
         return scores
 
@@ -293,7 +294,7 @@ class TransformersBackend:
         """Keep the first `keep` ids; crop the cache to match."""
         del self._ids[keep:], self._ends[keep:]
         if self._cached > keep:
-            _crop(self._cache, keep)
+            compat.crop(self._cache, keep)
             self._cached = keep
             self._logits = None
 
@@ -304,7 +305,7 @@ class TransformersBackend:
             # A rewind cropped the cache exactly at a token boundary: its logits are gone, so
             # the last token is evaluated again.
             self._cached -= 1
-            _crop(self._cache, self._cached)
+            compat.crop(self._cache, self._cached)
         new = self._ids[self._cached:]
         if new:
             if self._max_positions and len(self._ids) > self._max_positions:
@@ -349,45 +350,6 @@ def _ends_with_stop(scanner: StopScanner, piece: str) -> bool:
     probe = copy.copy(scanner)
     probe.feed(piece)
     return probe.stopped
-
-
-def _eos_ids(model: Any, tokenizer: Any) -> frozenset[int]:
-    ids: set[int] = set()
-    for source in (getattr(model, "generation_config", None), model.config, tokenizer):
-        value = getattr(source, "eos_token_id", None)
-        if isinstance(value, int):
-            ids.add(value)
-        elif isinstance(value, (list, tuple)):
-            ids.update(int(v) for v in value)
-    return frozenset(ids)
-
-
-def _new_cache(model: Any) -> Any:
-    from transformers import DynamicCache
-
-    try:
-        return DynamicCache(config=model.config)
-    except TypeError:  # older transformers
-        return DynamicCache()
-
-
-def _cache_kw(model: Any) -> str:
-    """The forward's name for the KV cache. transformers renamed `past_key_values` to `cache`
-    between 5.20 and 5.24 (the old name warns from then on and is removed in 5.40), so the
-    model's own signature decides; a forward that names neither takes the current one."""
-    params = inspect.signature(type(model).forward).parameters
-    if "cache" not in params and "past_key_values" in params:
-        return "past_key_values"
-    return "cache"
-
-
-def _crop(cache: Any, keep: int) -> None:
-    """Cut `cache` to its first `keep` positions (crop's argument changed meaning in v5)."""
-    remove = cache.get_seq_length() - keep
-    if remove <= 0:
-        return
-    params = inspect.signature(cache.crop).parameters
-    cache.crop(-remove if "tokens_to_remove" in params else keep)
 
 
 def load_default_model(
