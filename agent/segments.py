@@ -13,6 +13,7 @@ from collections.abc import Generator
 from typing import Any
 
 from agent.backends.base import Backend, Constraint, GenerationEnd
+from agent.errors import MossAgentError
 from agent.events import Event, Segment, Timings, TokenCounts, TokenEvent, WarningEvent
 from agent.format import (
     COMMANDS,
@@ -39,8 +40,9 @@ SEGMENT_END = {"thoughts": EOT, "commands": EOC, "reply": EOM}
 # A small model that has read search results sometimes goes on from its answer to a made-up
 # result list (`...'\n<|4|>: '...`); a reply never holds a snippet marker, so one ends it.
 _SNIPPET_MARKERS = tuple(f"<|{n}|>" for n in range(1, 31))
-class TurnAborted(Exception):
-    """Ends a turn early with an error event of the given kind."""
+class TurnAborted(MossAgentError):
+    """Ends a turn early with an error event of the given kind (caught by the loop, never
+    raised to a caller)."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
