@@ -3,8 +3,10 @@
 Each is a few-shot turn shown to a model that never saw MOSS (`tools.examples`); `order` is its
 place in the sequence measured with `bench/accuracy.py` (calls and plain answers alternate, the
 last weighs most), `style` the thought style it belongs to (`TurnPolicy.plan_thoughts`). The
-last calculation shown is a plain product: placed last, the rounding example had `round(...)`
-written into unit conversions and other questions that asked for no rounding (tuning split).
+last calculation shown is a plain product: placed last, a rounding example had `round(...)`
+written into questions that asked for no rounding. Examples of an average, a cube root, rounding
+and a definition were tried and left out: on the tuning split they did not raise those kinds,
+and with them the model called a tool for chat questions (chat 3/10 against 8/10).
 `tests/test_prompt.py` checks every result against the tool itself.
 """
 
@@ -28,19 +30,9 @@ CALCULATE_EXAMPLES: tuple[ToolExample, ...] = (
         "12.5% of 880 is 110.", order=3,
     ),
     ToolExample.one_call(
-        "Four runners finished in 62, 58, 65 and 61 seconds. What was their average time?", CALC,
-        'Calculate("(62+58+65+61)/4")', ToolResult.value("61.5"),
-        "Their average time was 61.5 seconds.", order=8,
-    ),
-    ToolExample.one_call(
         "What is 91000 divided by 35?", CALC,
         'Calculate("91000/35")', ToolResult.value("2600"),
         "91000 divided by 35 is 2600.", order=9,
-    ),
-    ToolExample.one_call(
-        "What is the cube root of 2744?", CALC,
-        'Calculate("root(2744, 3)")', ToolResult.value("14"),
-        "The cube root of 2744 is 14.", order=13,
     ),
     ToolExample.one_call(
         "35乘以47等于多少？", "这是一个计算问题，所以我使用计算器。",
@@ -58,19 +50,9 @@ CALCULATE_EXAMPLES: tuple[ToolExample, ...] = (
         "They next blink together after 36 seconds.", order=17,
     ),
     ToolExample.one_call(
-        "Let f(x) = 3x - 1. What is f(4)?", CALC,
-        'Calculate("f(x)=3x-1; f(4)")', ToolResult.value("11"),
-        "f(4) is 11.", order=18,
-    ),
-    ToolExample.one_call(
         "How many metres are in 3.2 miles?", CALC,
         'Calculate("3.2 mi to m")', ToolResult.value("5149.9008 m"),
         "3.2 miles are about 5150 metres.", order=12.5,
-    ),
-    ToolExample.one_call(
-        "What is 100 divided by 7, rounded to 2 decimal places?", CALC,
-        'Calculate("round(100/7, 2)")', ToolResult.value("14.29"),
-        "100 divided by 7 is 14.29, rounded to 2 decimal places.", order=7.5,
     ),
     ToolExample.one_call(
         "What is 1234 multiplied by 56?", f"{CALC} 1234 x 56.",

@@ -28,10 +28,10 @@ BUILT_IN = [e for t in (CALC, SOLVE, SEARCH) for e in t.examples]
 
 
 @pytest.mark.parametrize(("tools", "sha256"), [
-    ([CALC, SOLVE, SEARCH], "5e51e72b799dd05dd1e519b830d9e2445e266062421a528a0faa5687c093256a"),
-    ([CALC, SOLVE], "cdc99032af7b01f988df205fc4551756f989f23d50964a51ba18c7d9d807bf0e"),
-    ([CALC], "72bce0c7226528b7ac8b749d59101e498927406800e5459848fab5f3ed880a49"),
-    ([], "654b8da1d6ccd191cc28d7b1ff5efac21819539b9390e52fab11b5ac18d13793"),
+    ([CALC, SOLVE, SEARCH], "22063adb19974dda742b511ee6d25f79f95e9c1ea90ab3f15b28bcb419ceb8ab"),
+    ([CALC, SOLVE], "c8b35e187332ce736f5343b0e78aed812f4192ed698d0ae77383574b4b0efd00"),
+    ([CALC], "7a12c3e2c658cc189b0ddc6b925221726ff3f3e94e16f036be19aae14e736f14"),
+    ([], "fcd12440a5e051cfeef34cc27e5b1f9f3900b0c146aba422c90a850c0a57d957"),
 ], ids=["all", "calc+solve", "calc", "none"])
 def test_the_built_ins_prefix_is_pinned(tools: list[ToolInfo], sha256: str) -> None:
     """The default prefix, byte for byte: examples moved onto their tools rendered the same as
