@@ -36,10 +36,16 @@ def arithmetic(calls: list[Call]) -> list[ToolResult]:
     return out
 
 
+#: Further rounds and the retry are off by default (they did not pay with the embedded model);
+#: these tests are about them.
+ROUNDS_ON = TurnPolicy(more_rounds=True, retry_failed=True)
+
+
 def run(script: list[str], limits: TurnLimits | None = None, policy: TurnPolicy | None = None,
         question: str = "What is 12 times 3, times 2?"):
     backend = ScriptedBackend(script)
     backend.reset(PREFIX)
+    policy = policy or ROUNDS_ON
     loop = TurnLoop(backend, arithmetic, limits=limits, policy=policy, known_tools=["Calculate"])
     events = list(loop.run(question))
     return backend, events, events[-1].result
@@ -73,7 +79,7 @@ def test_the_model_may_open_a_second_round_and_the_transcript_is_its_rendering()
 
 
 def test_without_more_rounds_the_reply_follows_the_first_results() -> None:
-    _, events, result = run(TWO_ROUNDS, policy=TurnPolicy(more_rounds=False))
+    _, events, result = run(TWO_ROUNDS, policy=TurnPolicy(more_rounds=False, retry_failed=True))
     assert len(result.rounds) == 1 and not [e for e in events if isinstance(e, RoundStarted)]
     # the script's "open another round" entry was never consumed as a choice, so it was read
     # as the reply's text and ended it at once on the stray marker
@@ -111,7 +117,7 @@ def test_after_a_successful_retry_the_model_may_still_go_on() -> None:
 
 
 def test_no_retry_when_switched_off() -> None:
-    _, _, result = run([" a<eot>", ' Calculate("x")<eoc>', " It failed.<eom>"], policy=TurnPolicy(retry_failed=False))
+    _, _, result = run([" a<eot>", ' Calculate("x")<eoc>', " It failed.<eom>"], policy=TurnPolicy(more_rounds=True, retry_failed=False))
     assert len(result.rounds) == 1 and result.reply == "It failed."
 
 
@@ -143,7 +149,7 @@ def test_calls_are_bounded_over_all_rounds() -> None:
 def test_cancelling_in_the_second_round_leaves_a_well_formed_transcript() -> None:
     backend = ScriptedBackend(TWO_ROUNDS[:3] + [" " + " ".join(f"w{i}" for i in range(50)) + "<eot>"])
     backend.reset(PREFIX)
-    stream = TurnLoop(backend, arithmetic).run("q")
+    stream = TurnLoop(backend, arithmetic, policy=ROUNDS_ON).run("q")
     seen_round_two = False
     for event in stream:
         seen_round_two |= isinstance(event, RoundStarted)
@@ -200,7 +206,7 @@ def store(tmp_path: Path):
 
 def record_two_round_session(store: Store):  # type: ignore[no-untyped-def]
     script = [s.replace("12*3", "2^10") for s in TWO_ROUNDS] + [" Hi.<eot>", " None<eoc>", " Hello!<eom>"]
-    agent = Agent(ScriptedBackend(script), tools=["Calculate"])
+    agent = Agent(ScriptedBackend(script), tools=["Calculate"], policy=ROUNDS_ON)
     session, recorder = agent.session(), Recorder(store, agent)
     list(recorder.stream(session, "What is 2^10 times 2?"))
     list(recorder.stream(session, "Hi"))
