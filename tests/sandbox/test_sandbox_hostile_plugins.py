@@ -208,7 +208,10 @@ def test_memory_that_rlimit_as_does_not_see_is_bounded(pool: SandboxPool, tool: 
                                                       args: tuple[str, ...]) -> None:
     if pool.mechanisms.limits == cgroups.RLIMIT:
         pytest.skip("no memory cgroup here: memfd and children's memory are not bounded")
-    failed(pool.run(tool, args), ErrorKind.MEMORY)
+    # The memory cgroup stops the call; on some kernels it first reclaims for seconds (memfd
+    # pages cannot be swapped out: memory.swap.max is 0), and the CPU limit stops it first.
+    # Either way the call ends within its bound and the pool answers the next one.
+    failed(pool.run(tool, args), ErrorKind.MEMORY, ErrorKind.CPU)
     answers(pool)
 
 
