@@ -91,7 +91,17 @@ def test_honoured_stop_is_identified_by_probing(scripted: Callable[..., Scripted
     assert backend.transcript == "T:I will search<|Commands|>"
     _, probe = server.requests[1]
     assert probe["prompt"] == "T:I will search" and "stop" not in probe
-    assert probe["max_tokens"] == len("<|Commands|>")
+    assert probe["max_tokens"] == 2  # a couple of tokens at a time, each answer read to its end
+
+
+def test_probe_asks_again_until_the_stop_strings_part(scripted: Callable[..., Scripted]) -> None:
+    # "\n" alone fits both "\n" and "\n\n": the probe asks for the next tokens after it.
+    server = scripted(sse("a", finish="stop"), sse("\n", finish="length"), sse("\n", finish="length"))
+    backend = backend_for(server)
+    _, end = run(backend, ["\n\n", "\n", "<eom>"])
+    assert end.stop == "\n\n" and backend.transcript == "a\n\n"
+    prompts = [body["prompt"] for _, body in server.requests]
+    assert prompts == ["", "a", "a\n"] and len(server.requests) == 3
 
 
 def test_probe_reads_only_as_far_as_needed(scripted: Callable[..., Scripted]) -> None:
