@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -70,12 +70,13 @@ def build(jobs: int = 2) -> Path:
 
 @contextlib.contextmanager
 def running(binary: Path, model: Path, *, alias: str, slots: int, threads: int, ctx_per_slot: int,
-            log: Path, timeout: float = 300.0) -> Iterator[str]:
-    """llama-server on a free loopback port with `slots` parallel slots; yields its base URL."""
+            log: Path, timeout: float = 300.0, extra_args: Sequence[str] = ()) -> Iterator[str]:
+    """llama-server on a free loopback port with `slots` parallel slots; yields its base URL.
+    `extra_args` go to llama-server as they are (e.g. `-fa on`, `--kv-unified`)."""
     port = free_port()
     command = [str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port), "--alias", alias,
                "--parallel", str(slots), "--ctx-size", str(ctx_per_slot * slots), "--threads", str(threads),
-               "--cont-batching"]
+               "--cont-batching", *extra_args]
     url = f"http://127.0.0.1:{port}"
     with server_process(command, url + "/health", name="llama-server", log=log, timeout=timeout):
         yield url

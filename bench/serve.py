@@ -2,14 +2,18 @@
 
     .venv/bin/python bench/serve.py [--backends http,llamacpp] [--clients 1,2,4,8]
                                     [--turns 4] [--slots 8] [--threads 2] [--max-seconds 300]
-                                    [--llama-server PATH] [--json OUT]
+                                    [--llama-server PATH] [--server-args ARGS]
+                                    [--json OUT] [--keep DIR]
 
 For each backend, the bench starts `moss-agent serve` on a free loopback port with its own log
-database, sends one warm-up question, then for each N runs N client threads, each asking
+database, sends one warm-up question (and, for `http`, one more per slot at once, so that every
+slot holds the few-shot prefix), then for each N runs N client threads, each asking
 `--turns` questions one after another (non-streamed, through the OpenAI API), and prints:
 turns/s (answered turns over the wall time of that N), p50/p95 latency of answered turns,
 how many were refused with 503 (allowed) or failed otherwise (not allowed), and the speed-up
-over N=1. At the end it checks the store: every answered turn is there, `done`, and nothing
+over N=1; for `http` also the engine's own ceiling (`engine`: tokens/s of N plain completions at
+once over one, no agent involved): concurrent turns cannot gain more than the engine's batching
+does. At the end it checks the store: every answered turn is there, `done`, and nothing
 else ran (nothing lost, nothing extra).
 
 Backends:
@@ -29,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import shlex
 import statistics
 import sys
 import tempfile
@@ -72,6 +77,7 @@ class Level:
     p50_s: float = 0.0
     p95_s: float = 0.0
     speedup: float = 0.0
+    engine_speedup: float = 0.0  # the engine alone: N plain completions at once over one (http only)
     failures: list[str] = field(default_factory=list)
 
 
@@ -128,6 +134,26 @@ def run_level(url: str, model: str, backend: str, engine: str, clients: int, tur
     return level
 
 
+def engine_streams(engine_url: str, model: str, streams: int, tokens: int = 64) -> float:
+    """Tokens/s of the engine alone with `streams` plain completions at once (no agent, no
+    serve): the most any number of concurrent turns can gain from its batching."""
+    body = {"model": model, "prompt": "Count from one to a thousand in words:", "max_tokens": tokens,
+            "temperature": 0.0}
+    made: list[int] = []
+
+    def one() -> None:
+        reply = httpx.post(engine_url + "/v1/completions", json=body, timeout=600).json()
+        made.append(int(reply["usage"]["completion_tokens"]))
+
+    threads = [threading.Thread(target=one) for _ in range(streams)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(made) / (time.monotonic() - started)
+
+
 @contextlib.contextmanager
 def engine_for(backend: str, args: argparse.Namespace, work: Path) -> Iterator[tuple[list[str], str, str]]:
     """The serve arguments for `backend`, the model name to ask for, and the engine's label."""
@@ -140,7 +166,8 @@ def engine_for(backend: str, args: argparse.Namespace, work: Path) -> Iterator[t
     binary = llama_server.find(args.llama_server)
     if binary is not None:
         with llama_server.running(binary, gguf, alias=ALIAS, slots=args.slots, threads=args.threads,
-                                  ctx_per_slot=4096, log=work / "llama-server.log") as url:
+                                  ctx_per_slot=4096, log=work / "llama-server.log",
+                                  extra_args=shlex.split(args.server_args)) as url:
             yield (["--backend", "http", "--base-url", url, "--model", ALIAS, "--concurrency", str(args.slots)],
                    ALIAS, f"llama-server, {args.slots} slots")
         return
@@ -172,7 +199,20 @@ def bench_backend(backend: str, args: argparse.Namespace, work: Path) -> tuple[l
         with serve_process(serve_args, log=work / f"serve-{backend}.log", timeout=600) as url:
             model = model or httpx.get(url + "/v1/models").json()["data"][0]["id"]
             warm = run_level(url, model, backend, engine, 1, 1, args.max_seconds)  # loads, fills caches
+            if backend == "http":
+                # Every slot prefills the ~2,000-token few-shot prefix once (about 20 s on 2 cores)
+                # the first time a turn lands in it; one turn per slot at once warms them all, so
+                # the levels measure the steady state rather than which slots happen to be cold.
+                slots = run_level(url, model, backend, engine, args.slots, 1, args.max_seconds)
+                warm.answered += slots.answered
             levels = [run_level(url, model, backend, engine, n, args.turns, args.max_seconds) for n in args.clients]
+        if backend == "http":
+            engine_url = serve_args[serve_args.index("--base-url") + 1]
+            engine_streams(engine_url, model, 1)  # warm-up: the prompt prefilled, the graph built
+            alone = engine_streams(engine_url, model, 1)
+            for level in levels:
+                streams = min(level.clients, args.slots)
+                level.engine_speedup = engine_streams(engine_url, model, streams) / alone if alone else 0.0
     base = next((lv.turns_per_s for lv in levels if lv.clients == 1), 0.0)
     for level in levels:
         level.speedup = level.turns_per_s / base if base else 0.0
@@ -189,22 +229,31 @@ def main() -> None:
     parser.add_argument("--max-queue", type=int, default=32, help="serve --max-queue")
     parser.add_argument("--max-seconds", type=float, default=300.0, help="time bound per level")
     parser.add_argument("--llama-server", default=None, help="path of llama.cpp's llama-server")
+    parser.add_argument("--server-args", default="", help="more llama-server arguments, e.g. '-fa on'")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the logs (serve's, llama-server's) and databases in this folder")
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",")]
 
     results: list[Level] = []
     stores: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="moss-serve-bench-") as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            work = args.keep
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="moss-serve-bench-")))
         for backend in args.backends.split(","):
-            levels, stores[backend] = bench_backend(backend.strip(), args, Path(tmp))
+            levels, stores[backend] = bench_backend(backend.strip(), args, work)
             results.extend(levels)
 
     print(f"{'backend':9} {'engine':34} {'N':>2} {'answered':>8} {'503':>4} {'failed':>6} {'wall s':>7} "
-          f"{'turns/s':>8} {'p50 s':>6} {'p95 s':>6} {'x N=1':>6}")
+          f"{'turns/s':>8} {'p50 s':>6} {'p95 s':>6} {'x N=1':>6} {'engine':>6}")
     for lv in results:
         print(f"{lv.backend:9} {lv.engine:34} {lv.clients:>2} {lv.answered:>8} {lv.refused_503:>4} {lv.failed:>6} "
-              f"{lv.wall_s:>7.1f} {lv.turns_per_s:>8.3f} {lv.p50_s:>6.2f} {lv.p95_s:>6.2f} {lv.speedup:>6.2f}")
+              f"{lv.wall_s:>7.1f} {lv.turns_per_s:>8.3f} {lv.p50_s:>6.2f} {lv.p95_s:>6.2f} {lv.speedup:>6.2f} "
+              f"{f'{lv.engine_speedup:.2f}' if lv.engine_speedup else '-':>6}")
         for failure in lv.failures[:3]:
             print(f"    failed: {failure}")
     for backend, verdict in stores.items():
