@@ -2,7 +2,8 @@
 
 Exact where a calculator would be: `sqrt`, `cbrt` and `root(x, n)` of a perfect power of an
 integer are that integer (`root(27, 3)` is `3`, `sqrt(2^200)` keeps every digit), `gcd`, `lcm`
-and `mod` work on whole numbers of any size up to the digit limit, and `round(x, n)` rounds
+and `mod` work on whole numbers of any size up to the digit limit, `sum`, `mean` (also `average`,
+`avg`) and `median` of whole numbers stay exact where the answer is whole, and `round(x, n)` rounds
 the decimal value shown half away from zero (`round(2.675, 2)` is `2.68`). `sin`, `cos` and
 `tan` of a multiple of pi/2 give the exact zero (`sin(pi)` is `0`, not `1.22e-16`) and `tan`
 is refused where it has a pole. Every argument is priced: no function runs longer than a
@@ -170,6 +171,26 @@ def _ceil(x: Number) -> int:
     return x if isinstance(x, int) else math.ceil(x)
 
 
+def _sum(*values: Number) -> Number:
+    total: Number = 0
+    for value in values:
+        total = binary("+", total, value)
+    return total
+
+
+def _mean(*values: Number) -> Number:
+    """The arithmetic mean, exact when it is a whole number (`mean(2, 4)` is `3`)."""
+    return binary("/", _sum(*values), len(values))
+
+
+def _median(*values: Number) -> Number:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return _mean(ordered[middle - 1], ordered[middle])
+
+
 _FUNCS: dict[str, Callable[..., Number]] = {
     "sqrt": _sqrt,
     "cbrt": _cbrt,
@@ -199,6 +220,11 @@ _FUNCS: dict[str, Callable[..., Number]] = {
     "mod": _mod,
     "max": max,
     "min": min,
+    "sum": _sum,
+    "mean": _mean,
+    "average": _mean,
+    "avg": _mean,
+    "median": _median,
 }
 
 

@@ -52,6 +52,9 @@ __all__ = ["MAX_INT_BITS", "MAX_INT_DIGITS", "parse_number", "tokenize"]
 MAX_DEPTH = 60
 """Deepest nesting of parentheses, signs and powers accepted."""
 
+MAX_LIST = 100
+"""Most numbers one `sum`, `mean` or `median` takes: a list a person types, not a data set."""
+
 FUNCTIONS: dict[str, tuple[int, int]] = {
     "sqrt": (1, 1),
     "cbrt": (1, 1),
@@ -81,8 +84,15 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "mod": (2, 2),
     "max": (1, 20),
     "min": (1, 20),
+    "sum": (1, MAX_LIST),
+    "mean": (1, MAX_LIST),
+    "average": (1, MAX_LIST),
+    "avg": (1, MAX_LIST),
+    "median": (1, MAX_LIST),
 }
-"""Every function either evaluator may know, with its (min, max) number of arguments."""
+"""Every function either evaluator may know, with its (min, max) number of arguments. A name
+written in capitals (`LCM`, `Sqrt`) is read as the function it spells when only its case
+differs, as calculators do."""
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
@@ -94,8 +104,8 @@ OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 """What a tree's operators mean for objects with their own arithmetic (sympy, pint); the
 calculator's numbers use `_calcnum.binary`, which prices and keeps integers exact."""
 
-_SHOWN_FIRST = ("sqrt", "root", "cbrt", "gcd", "lcm", "mod", "round", "log", "ln", "exp", "sin",
-                "cos", "tan", "abs", "floor", "ceil", "factorial", "max", "min")
+_SHOWN_FIRST = ("sqrt", "root", "cbrt", "gcd", "lcm", "mod", "round", "mean", "sum", "log", "ln",
+                "exp", "sin", "cos", "tan", "abs", "floor", "ceil", "factorial", "max", "min")
 MESSAGE_LIMIT = 150
 """Longest refusal message: the model reads it after `No result.` and retries from it."""
 
@@ -288,6 +298,8 @@ class _Parser:
             if called:
                 if token.text in FUNCTIONS:
                     return self.call(token, *FUNCTIONS[token.text])
+                if len(token.text) > 1 and token.text.lower() in FUNCTIONS:
+                    return self.call(token, *FUNCTIONS[token.text.lower()], func=token.text.lower())
                 if not (self.letter_products and len(token.text) == 1):
                     raise unknown_function(token.text)
             return Name(token.text)
@@ -298,7 +310,7 @@ class _Parser:
             return inner
         raise self.unexpected("expected a number, a name or '('")
 
-    def call(self, name: Token, low: int, high: int) -> Node:
+    def call(self, name: Token, low: int, high: int, func: str | None = None) -> Node:
         self.expect("(")
         args = [self.expr()]
         while self.peek.kind == ",":
@@ -308,7 +320,7 @@ class _Parser:
         if not low <= len(args) <= high:
             wanted = str(low) if low == high else f"{low} to {high}"
             raise MathError(f"{name.text}() takes {wanted} argument(s), got {len(args)}")
-        return Call(name.text, tuple(args))
+        return Call(func or name.text, tuple(args))
 
 
 def parse_program(

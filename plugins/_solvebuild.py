@@ -102,6 +102,9 @@ class Build:
             return body.xreplace(dict(zip(params, args)))
         if node.func == "pow":
             return self.expr(Pow(node.args[0], node.args[1]))
+        if node.func in ("sum", "mean", "average", "avg"):  # "mean(63, 97, 71, x) = 80"
+            total = sympy.Add(*(self.expr(arg) for arg in node.args))
+            return total if node.func == "sum" else total / len(node.args)
         if node.func not in _FUNCTIONS and node.func != "root":
             raise MathError(f"{node.func}() is not supported in Solve; use Calculate for it")
         args = [self.expr(arg) for arg in node.args]

@@ -70,6 +70,22 @@ _DOUBLING += "; f15(1)"
         # implicit products, as written on paper
         ("2(3+4)", "14"),
         ("(1+2)(3+4)", "21"),
+        # sum, mean (average, avg) and median: exact where the answer is whole
+        ("sum(1, 2, 3.5)", "6.5"),
+        ("mean(92, 49, 97, 75, 73)", "77.2"),
+        ("average(2, 4)", "3"),
+        ("avg(10^30, 3*10^30)", str(2 * 10**30)),
+        ("mean(1, 2)", "1.5"),
+        ("mean(7)", "7"),
+        ("median(5, 1, 3)", "3"),
+        ("median(4, 1, 3, 2)", "2.5"),
+        ("median(-1, -3)", "-2"),
+        ("round(mean(187, 162, 192, 141, 156, 162, 145))", "164"),
+        # a function written in capitals is the one it spells, as on a calculator
+        ("LCM(4, 6, 10)", "60"),
+        ("GCD(84, 36)", "12"),
+        ("Sqrt(49)", "7"),
+        ("Mean(1, 2, 3)", "2"),
     ],
 )
 def test_functions(expression: str, expected: str) -> None:
@@ -121,6 +137,11 @@ def test_definitions_inside_one_call(expression: str, expected: float) -> None:
         ("tan(pi/2)", "undefined at odd multiples of pi/2"),
         ("(-8)^(1/3)", "use root(x, n)"),
         ("lcm(2^3000, 3^2000)", "digits; the limit is 1000"),
+        ("mean()", "expected a number"),
+        ("mean(" + ", ".join(["1"] * 101) + ")", "takes 1 to 100 argument(s), got 101"),
+        ("sum(1e308, 1e308)", "too large"),
+        ("median(1, x)", "unknown name 'x'"),
+        ("F(2)", "define it in the same call"),  # one letter: a function to define, not a typo
         (_DOUBLING, f"more than {MAX_EXPANDED_NODES} terms"),
     ],
 )
@@ -190,7 +211,14 @@ def test_gcd_and_lcm_are_exact(a: int, b: int) -> None:
     assert gcd * lcm == a * b
 
 
+def test_a_defined_function_in_capitals_is_not_taken_for_a_built_in() -> None:
+    assert calculate_value("Mean(x)=x+1; Mean(2)") == 3  # the call's own definition comes first
+
+
 def test_huge_arguments_are_bounded() -> None:
+    assert calculate_value("mean(" + ", ".join(["10^997"] * 100) + ")") == 10**997
+    with pytest.raises(TooLarge):  # the sum passes the digit limit before the division
+        calculate_text("mean(" + ", ".join(["10^999"] * 100) + ")")
     assert calculate_value("gcd(10^999, 10^998)") == 10**998
     assert calculate_value("round(10^999, 30)") == 10**999
     assert calculate_value("mod(10^999, 7)") == 10**999 % 7

@@ -227,6 +227,10 @@ def test_expressions_with_unknowns_or_equations_are_not_evaluated(text: str) -> 
         (("f(x)=2x^2-3; f(7)=y",), ["y = 95"]),
         (("g(t)=3t+1; g(x)=g(2)",), ["x = 2"]),
         (("root(x, 3)=2",), ["x = 8"]),
+        # the mean and the sum of a list with an unknown in it
+        (("mean(63, 97, 71, x)=80",), ["x = 89"]),
+        (("average(84, 72, 71, 85, 92, s)=83",), ["s = 94"]),
+        (("sum(a, 2a, 3a)=36",), ["a = 6"]),
     ],
 )
 def test_separate_arguments_and_definitions(args: tuple[str, ...], expected: list[str]) -> None:
