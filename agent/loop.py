@@ -247,6 +247,8 @@ class _Turn(SegmentWriter):
 
     # -- voting over sampled Commands --------------------------------------------------------
     def _votes(self, calls: list[Call]) -> bool:
+        if not getattr(self.backend, "samples", True):  # a scripted backend without samples in it
+            return False
         return self.policy.voting and bool(calls) and all(c.tool in self.policy.vote_tools for c in calls)
 
     def _vote(self, start: int, greedy: list[Call]) -> Generator[Event, None, tuple[list[Call], list[ToolResult]]]:

@@ -28,6 +28,8 @@ def split_pieces(text: str) -> list[str]:
 
 class ScriptedBackend(TextTranscript):
     """Replays `script[i]` on the i-th call to `generate`; an exhausted script yields nothing.
+    With `samples=True` the loop votes as it would with a model, and takes the sampled
+    Commands segments from the script too.
 
     When the loop asks which continuation the model prefers (another round or the reply), a
     script entry that is exactly one of the options answers it (`"<|Inner Thoughts|>:"` opens
@@ -36,8 +38,11 @@ class ScriptedBackend(TextTranscript):
 
     name = "scripted"
 
-    def __init__(self, script: Iterable[str], *, seconds_per_piece: float = 0.0) -> None:
+    def __init__(self, script: Iterable[str], *, seconds_per_piece: float = 0.0, samples: bool = False) -> None:
         self._script = list(script)
+        # A script is one path through a turn: the loop draws no samples from it (no vote)
+        # unless the script holds them, one entry per sampled Commands segment.
+        self.samples = samples
         self._next = 0
         self._transcript = ""
         self._delay = seconds_per_piece
