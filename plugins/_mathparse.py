@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import difflib
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -323,6 +324,44 @@ class _Parser:
         return Call(func or name.text, tuple(args))
 
 
+_GROUP_HEAD = re.compile(r"[1-9]\d{0,2}")
+_GROUP = re.compile(r"\d{3}")
+_GROUP_LAST = re.compile(r"\d{3}\.\d*")
+
+
+def join_thousands(tokens: list[Token]) -> list[Token]:
+    """`4,500` and `1,234,567.5` outside parentheses as the one number people mean by them.
+
+    Only where a comma means nothing else: between digit groups of three written without
+    spaces, outside any call's parentheses (`max(4,500)` keeps its two arguments).
+    """
+    out: list[Token] = []
+    depth = i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        depth += (token.kind == "(") - (token.kind == ")" and depth > 0)
+        if depth == 0 and token.kind == "num" and _GROUP_HEAD.fullmatch(token.text):
+            text, j = token.text, i
+            while j + 2 < len(tokens):
+                comma, group = tokens[j + 1], tokens[j + 2]
+                adjacent = comma.pos == tokens[j].pos + len(tokens[j].text) and group.pos == comma.pos + 1
+                if not (adjacent and comma.kind == "," and group.kind == "num"):
+                    break
+                if _GROUP.fullmatch(group.text):
+                    text, j = text + group.text, j + 2
+                    continue
+                if _GROUP_LAST.fullmatch(group.text):
+                    text, j = text + group.text, j + 2
+                break
+            if j > i:
+                out.append(Token("num", text, token.pos))
+                i = j + 1
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def parse_program(
     text: str,
     *,
@@ -334,7 +373,8 @@ def parse_program(
     """Parse `text` into its `;`-separated parts (also `,` when `comma_separates`); see the
     module docstring for the modes."""
     separators = (";", ",") if comma_separates else (";",)
-    tokens = mark_words(tokenize(text), separators, conversions=conversions)
+    tokens = tokenize(text) if comma_separates else join_thousands(tokenize(text))
+    tokens = mark_words(tokens, separators, conversions=conversions)
     defined = find_definitions(tokens, separators, frozenset(FUNCTIONS))
     if letter_products:  # `a(b)=c` alone is a product; a definition is called somewhere else
         calls = [

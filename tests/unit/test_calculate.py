@@ -214,7 +214,7 @@ def test_float_formatting(expression: str, expected: str) -> None:
         ("sin(30°)", "radians"),
         ("sin(30度)", "radians"),
         ("(18 kg) / ( (40 cm)^3 )", "'kg' is a unit: convert with 'to'"),
-        ("1,000", "unexpected ','"),
+        ("1,00", "unexpected ','"),  # "1,000" is a thousand (test_calculate_functions)
         ("__import__('os')", "dunder"),
         ("lambda: 1", "lambdas"),
     ],

@@ -86,6 +86,12 @@ _DOUBLING += "; f15(1)"
         ("GCD(84, 36)", "12"),
         ("Sqrt(49)", "7"),
         ("Mean(1, 2, 3)", "2"),
+        # thousands separators outside parentheses, as people write numbers
+        ("1,234,567*2", "2469134"),
+        ("1,000.5+1", "1001.5"),
+        ("2*1,000", "2000"),
+        ("4,500 years to millennia", "4.5 millennia"),
+        ("max(4,500)", "500"),  # inside a call the comma separates arguments
     ],
 )
 def test_functions(expression: str, expected: str) -> None:
@@ -141,6 +147,9 @@ def test_definitions_inside_one_call(expression: str, expected: float) -> None:
         ("mean(" + ", ".join(["1"] * 101) + ")", "takes 1 to 100 argument(s), got 101"),
         ("sum(1e308, 1e308)", "too large"),
         ("median(1, x)", "unknown name 'x'"),
+        ("4, 500", "unexpected ','"),  # a space: not one number
+        ("12,34", "unexpected ','"),  # not groups of three
+        ("(4,500)", "unexpected ','"),
         ("F(2)", "define it in the same call"),  # one letter: a function to define, not a typo
         (_DOUBLING, f"more than {MAX_EXPANDED_NODES} terms"),
     ],
