@@ -52,6 +52,10 @@ class _OutOfTime(BaseException):
     """Raised by the alarm; a BaseException so sympy's `except Exception` cannot swallow it."""
 
 
+RETRY_S = 0.05
+"""How soon the time budget's alarm fires again when its first raise was swallowed."""
+
+
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     """Interrupt the block after `seconds` (main thread only; elsewhere the sandbox's wall
@@ -62,19 +66,28 @@ def time_budget(seconds: float) -> Iterator[None]:
         yield
         return
 
+    armed = True
+
     def _alarm(signum: int, frame: object) -> None:
-        raise _OutOfTime
+        if armed:
+            raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The alarm repeats every RETRY_S until the block is left: a raise that lands in an object's
+    # finalizer (`__del__` during garbage collection) is swallowed by Python, and the next one
+    # still ends the block.
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_S)
     try:
-        yield
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            armed = False
     except _OutOfTime:
         raise TooLarge(
             f"solving took longer than {seconds:g} s; simplify the equations or split them"
         ) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
