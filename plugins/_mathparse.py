@@ -339,7 +339,10 @@ def join_thousands(tokens: list[Token]) -> list[Token]:
     depth = i = 0
     while i < len(tokens):
         token = tokens[i]
-        depth += (token.kind == "(") - (token.kind == ")" and depth > 0)
+        if token.kind == "(":
+            depth += 1
+        elif token.kind == ")":
+            depth = max(depth - 1, 0)
         if depth == 0 and token.kind == "num" and _GROUP_HEAD.fullmatch(token.text):
             text, j = token.text, i
             while j + 2 < len(tokens):
