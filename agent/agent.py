@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 from agent.backends.base import Backend
 from agent.errors import ConfigurationError
 from agent.events import EventStream, TurnDone, TurnResult
-from agent.format import Call, render_meta_instruction
+from agent.examples import pool_turns
+from agent.format import Call, Turn, render_meta_instruction
 from agent.framing import CHATML_FRAMING, FRAMINGS, MOSS_FRAMING, Framing
 from agent.loop import TurnLoop
+from agent.nearest import NearestExamples
 from agent.policy import TurnLimits, TurnPolicy
 from agent.prompt import ToolInfo, build_prefix, capabilities
 from tools import Limits, Registry, SandboxPool, ToolResult, ToolUnavailableWarning
@@ -84,6 +86,7 @@ class Agent:
         self._pool: SandboxPool | None = None
         self._lock = threading.RLock()
         self._prefix: str | None = None
+        self._pool_index: NearestExamples | None = None
 
     # -- resources ---------------------------------------------------------------------------
     @property
@@ -158,6 +161,21 @@ class Agent:
                                         plan_thoughts=self._policy.plan_thoughts)
         return self._prefix
 
+    def examples_for(self, question: str) -> list[Turn]:
+        """The worked examples shown right before this question: the `policy.nearest_examples`
+        pool turns of the enabled tools that most resemble it (none for a MOSS model, which
+        needs no examples)."""
+        k = self.policy.nearest_examples
+        if not self.few_shot or k == 0:
+            return []
+        with self._lock:
+            if self._pool_index is None:
+                tools = self.tools
+                self._pool_index = NearestExamples(
+                    pool_turns([e for t in tools for e in t.examples], [t.name for t in tools]))
+            index = self._pool_index
+        return index.nearest(question, k)
+
     @property
     def meta_instruction(self) -> str:
         """The meta instruction alone (no examples): what a recorded conversation carries."""
@@ -170,6 +188,7 @@ class Agent:
                 self._mcp.register(self.registry, enabled=self._mcp_enabled)
             _enable_only(self.registry, names)
             self._prefix = None
+            self._pool_index = None
 
     def start(self) -> None:
         """Load the model and start the tools' sandbox now rather than on the first question,
@@ -267,16 +286,17 @@ class Session:
         with agent._lock:
             if agent.tools:  # workers import their plugins (sympy: ~1 s) while the model works
                 agent._ensure_pool()
+            examples = agent.examples_for(text)
             own: Backend | None = agent.backend.spawn() if agent.concurrent else None  # type: ignore[attr-defined]
             if own is not None:
                 own.reset(agent.prefix + self.history_text)
                 loop = self._loop(own)
         if own is not None:
-            yield from self._run(loop, text)
+            yield from self._run(loop, text, examples)
             return
         with agent._lock:
             agent._activate(self.history_text)
-            yield from self._run(self._loop(agent.backend), text)
+            yield from self._run(self._loop(agent.backend), text, examples)
 
     def _loop(self, backend: Backend) -> TurnLoop:
         agent = self.agent
@@ -290,8 +310,8 @@ class Session:
             framing=agent.framing,
         )
 
-    def _run(self, loop: TurnLoop, text: str) -> EventStream:
-        for event in loop.run(text):
+    def _run(self, loop: TurnLoop, text: str, examples: Sequence[Turn] = ()) -> EventStream:
+        for event in loop.run(text, examples):
             if isinstance(event, TurnDone):
                 self.turns.append(event.result)
             yield event

@@ -81,7 +81,7 @@ class PlainExample:
     needs: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
 
-    def shown(self, enabled: Collection[str], style: Style) -> bool:
+    def shown(self, enabled: Collection[str], style: str) -> bool:
         return style in self.orders and self.needs <= set(enabled) and not self.unless & set(enabled)
 
 
@@ -126,6 +126,63 @@ PLAIN_EXAMPLES: tuple[PlainExample, ...] = (
 )
 
 
+# The plain part of the pool `agent.nearest` searches (`TurnPolicy.nearest_examples`): requests
+# that need no tool, so that a chat question finds a `None` turn nearest to it rather than a
+# calculation. Written for the pool, not taken from the development questions in `bench/`.
+def _plain(question: str, thoughts: str, reply: str, unless: frozenset[str] = frozenset()) -> PlainExample:
+    return PlainExample(question, thoughts, reply, {"nearest": 0}, unless=unless)
+
+
+ZH_NO_TOOL = "这不是计算问题，不需要工具，我直接回答。"
+PLAIN_POOL: tuple[PlainExample, ...] = (
+    _plain("Give me a word that means the same as 'happy'.", f"The user wants a synonym of 'happy'. {NO_TOOL}",
+           "A word that means the same as 'happy' is 'joyful'."),
+    _plain("What is the opposite of 'generous'?", f"The user wants the opposite of 'generous'. {NO_TOOL}",
+           "The opposite of 'generous' is 'stingy' (or 'selfish')."),
+    _plain("How do you say 'thank you' in Spanish?", f"The user wants 'thank you' in Spanish. {NO_TOOL}",
+           "'Thank you' in Spanish is 'gracias'."),
+    _plain("Write a haiku about winter.", f"The user wants a haiku about winter. {NO_TOOL}",
+           "Snow on silent roofs,\nthe long night breathes out its frost,\nmorning comes slowly."),
+    _plain("Give me two tips for staying focused while studying.", f"The user wants tips for studying. {NO_TOOL}",
+           "1. Put your phone in another room. 2. Work in 25-minute blocks with short breaks."),
+    _plain("Explain what a noun is, with an example.", f"The user wants to know what a noun is. {NO_TOOL}",
+           "A noun is a word that names a person, place or thing, such as 'teacher', 'London' or 'chair'."),
+    _plain("Fix the grammar: 'He go to school every day.'", f"The user wants the sentence corrected. {NO_TOOL}",
+           "The correct sentence is: 'He goes to school every day.'"),
+    _plain("Write a JavaScript function that adds two numbers.", f"The user wants a small JavaScript function. {NO_TOOL}",
+           "function add(a, b) {\n  return a + b;\n}"),
+    _plain("Good morning!", f"The user greets me. {NO_TOOL}", "Good morning! How can I help you today?"),
+    _plain("Suggest a name for a bakery.", f"The user wants a name for a bakery. {NO_TOOL}",
+           "How about 'The Golden Crust'?"),
+    _plain("“勤奋”的反义词是什么？", f"用户想知道“勤奋”的反义词。{ZH_NO_TOOL}", "“勤奋”的反义词是“懒惰”。"),
+    _plain("“美丽”有哪些近义词？", f"用户想知道“美丽”的近义词。{ZH_NO_TOOL}", "“美丽”的近义词有“漂亮”、“好看”和“秀丽”。"),
+    _plain("“守株待兔”是什么意思？", f"用户想知道成语“守株待兔”的意思。{ZH_NO_TOOL}",
+           "“守株待兔”比喻死守狭隘的经验，不知变通，或者妄想不劳而获。"),
+    _plain("把“I love reading”翻译成中文。", f"用户想把一句英文翻译成中文。{ZH_NO_TOOL}", "“I love reading”的意思是“我喜欢读书”。"),
+    _plain("写两句关于大海的诗。", f"用户想要两句关于大海的诗。{ZH_NO_TOOL}", "碧波万里接天涯，白浪千层映晚霞。"),
+    _plain("怎样才能养成早起的习惯？", f"用户想知道如何养成早起的习惯。{ZH_NO_TOOL}",
+           "可以每天固定时间睡觉和起床，睡前少看手机，把闹钟放在离床远一点的地方。"),
+    _plain("用Python写一个函数，返回列表中最大的数。", f"用户想要一个Python函数。{ZH_NO_TOOL}",
+           "def largest(numbers):\n    return max(numbers)"),
+    _plain("晚上好！", f"用户在向我问好。{ZH_NO_TOOL}", "晚上好！有什么可以帮你的吗？"),
+    _plain("请用“虽然……但是……”造一个句子。", f"用户想用“虽然……但是……”造句。{ZH_NO_TOOL}",
+           "虽然今天下雨了，但是我们还是去了公园。"),
+)
+
+
+def pool_turns(tool_examples: Sequence[ToolExample], enabled: Collection[str]) -> list[Turn]:
+    """The pool `agent.nearest` searches for these enabled tools: each tool's `retrieved`
+    examples whose tools are all enabled, and the plain pool."""
+    names = set(enabled)
+    turns = [Turn(question=p.question, thoughts=p.thoughts, reply=p.reply)
+             for p in PLAIN_POOL if p.shown(names, "nearest")]
+    for example in tool_examples:
+        if example.retrieved and example.shown(names):
+            rounds = tuple(Round(thoughts=r.thoughts, calls=r.calls, results=r.results) for r in example.rounds)
+            turns.append(Turn(question=example.question, rounds=rounds, reply=example.reply))
+    return turns
+
+
 def few_shot_turns(tool_examples: Sequence[ToolExample], enabled: Collection[str],
                    plan_thoughts: bool = False) -> list[Turn]:
     """The example turns for these enabled tools, in order: each tool's examples of the style
@@ -139,7 +196,7 @@ def few_shot_turns(tool_examples: Sequence[ToolExample], enabled: Collection[str
             turn = Turn(question=plain.question, thoughts=plain.thoughts, reply=plain.reply)
             ranked.append((plain.orders[style], len(ranked), turn))
     for example in tool_examples:
-        if example.style == style and example.shown(names):
+        if example.style == style and not example.retrieved and example.shown(names):
             rounds = tuple(Round(thoughts=r.thoughts, calls=r.calls, results=r.results) for r in example.rounds)
             ranked.append((example.order, len(ranked), Turn(question=example.question, rounds=rounds,
                                                            reply=example.reply)))

@@ -21,7 +21,7 @@ closes with a reply or a clear error.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Generator, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from agent.backends.base import Backend, prefer
@@ -51,6 +51,7 @@ from agent.format import (
     NONE,
     Call,
     Round,
+    Turn,
     render_results,
 )
 from agent.framing import MOSS_FRAMING, Framing
@@ -100,13 +101,15 @@ class TurnLoop:
         if self.policy.constrain_commands and known_tools:
             self.grammar = CommandsGrammar(list(known_tools))
 
-    def run(self, question: str) -> Iterator[Event]:
+    def run(self, question: str, examples: Sequence[Turn] = ()) -> Iterator[Event]:
         """Yield the events of one turn; the last is `TurnDone` unless the consumer stops early.
 
+        `examples` are worked turns written into the transcript right before the question (the
+        nearest pool examples, `agent.nearest`); they are not part of the turn's result.
         Stopping early (closing the iterator, Ctrl-C in the REPL) closes the turn in the
         transcript with what was written so far, so the session stays usable.
         """
-        turn = _Turn(self, question)
+        turn = _Turn(self, question, examples)
         yield from turn.events()
 
 
@@ -125,9 +128,10 @@ class _RoundDraft:
 class _Turn(SegmentWriter):
     """The state of one turn in flight."""
 
-    def __init__(self, loop: TurnLoop, question: str) -> None:
+    def __init__(self, loop: TurnLoop, question: str, examples: Sequence[Turn] = ()) -> None:
         super().__init__(loop.backend, loop.limits, loop.framing)
         self.loop = loop
+        self.examples = examples
         self.policy = loop.policy
         self.question = question
         self.rounds: list[_RoundDraft] = [_RoundDraft()]
@@ -156,7 +160,9 @@ class _Turn(SegmentWriter):
     def events(self) -> Iterator[Event]:
         try:
             yield TurnStarted(text=self.question)
-            self.backend.append(self.loop.framing.open_turn(self.question))
+            framing = self.loop.framing
+            shown = "".join(framing.render_turn(example) for example in self.examples)
+            self.backend.append(shown + framing.open_turn(self.question))
             while True:
                 yield from self._round()
                 reason = self._another_round()

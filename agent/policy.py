@@ -37,6 +37,9 @@ class TurnPolicy(BaseModel):
       tools in the Commands segment.
     - `plan_thoughts`: the few-shot examples' thoughts state what is computed, with numbers and
       units, before the call (a non-MOSS model copies their style).
+    - `nearest_examples`: show this many worked examples from the tools' pools (and the plain
+      pool) right before the question, the ones whose questions most resemble it
+      (`agent.nearest`); 0 is off.
 
     A MOSS model (no few-shot examples) gets MOSS's own format: one round, no retry.
 
@@ -59,6 +62,7 @@ class TurnPolicy(BaseModel):
     vote_tools: tuple[str, ...] = ("Calculate", "Solve")
     constrain_commands: bool = False
     plan_thoughts: bool = False
+    nearest_examples: int = Field(default=0, ge=0, le=8)
 
     @property
     def voting(self) -> bool:

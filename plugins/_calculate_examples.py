@@ -105,3 +105,81 @@ CALCULATE_EXAMPLES: tuple[ToolExample, ...] = (
         "A marathon of 42.195 km is about 26.2 miles.", order=21, style="plan",
     ),
 )
+
+ZH_CALC = "这是一个计算问题，所以我使用计算器。"
+
+
+def _pooled(question: str, call: str, result: str, reply: str) -> ToolExample:
+    """A pool example (`retrieved=True`): shown only right before a question it resembles."""
+    thoughts = ZH_CALC if any("\u4e00" <= ch <= "\u9fff" for ch in question) else CALC
+    return ToolExample.one_call(question, thoughts, call, ToolResult.value(result), reply, retrieved=True)
+
+
+# The pool `TurnPolicy.nearest_examples` searches: one worked example per kind of calculation
+# the fixed examples leave out (averages with `mean`, roots with `root`, rounding with `round`,
+# percentages both ways, unit chains through the units library, rates, definitions, gcd/lcm and
+# remainders), in both languages. Written for the pool, not taken from the development questions.
+CALCULATE_POOL: tuple[ToolExample, ...] = (
+    _pooled("The scores on four quizzes were 78, 85, 92 and 69. What is the mean score?",
+            'Calculate("mean(78, 85, 92, 69)")', "81", "The mean score is 81."),
+    _pooled("小明四次测验的成绩是88分、92分、79分和85分，他的平均分是多少？",
+            'Calculate("mean(88, 92, 79, 85)")', "86", "小明的平均分是86分。"),
+    _pooled("Three parcels weigh 13 kg, 18 kg and 22 kg. What is their average weight, rounded to the nearest kilogram?",
+            'Calculate("round(mean(13, 18, 22))")', "18", "Their average weight, rounded to the nearest kilogram, is 18 kg."),
+    _pooled("Class A has 20 students with an average of 80 points and class B has 30 students with an average of 70. What is the average of all 50 students?",
+            'Calculate("(20*80+30*70)/(20+30)")', "74", "The average of all 50 students is 74 points."),
+    _pooled("一班30人，平均身高152厘米；二班20人，平均身高157厘米。两个班合在一起的平均身高是多少？",
+            'Calculate("(30*152+20*157)/(30+20)")', "154", "两个班合在一起的平均身高是154厘米。"),
+    _pooled("What is the cube root of 4913?", 'Calculate("root(4913, 3)")', "17", "The cube root of 4913 is 17."),
+    _pooled("Find the number whose cube is 1728.", 'Calculate("root(1728, 3)")', "12", "The number whose cube is 1728 is 12."),
+    _pooled("求-2197的立方根。", 'Calculate("root(-2197, 3)")', "-13", "-2197的立方根是-13。"),
+    _pooled("What is the fourth root of 1296?", 'Calculate("root(1296, 4)")', "6", "The fourth root of 1296 is 6."),
+    _pooled("What is the square root of 500, rounded to the nearest whole number?",
+            'Calculate("round(sqrt(500))")', "22", "The square root of 500, rounded to the nearest whole number, is 22."),
+    _pooled("Divide 100 by 7 and round the result to two decimal places.",
+            'Calculate("round(100/7, 2)")', "14.29", "100 divided by 7, rounded to two decimal places, is 14.29."),
+    _pooled("一根绳子长10米，平均分成3段，每段长多少米？（保留两位小数）",
+            'Calculate("round(10/3, 2)")', "3.33", "每段长约3.33米。"),
+    _pooled("A bike costs $640 and is on sale for 25% off. What is the sale price?",
+            'Calculate("640*(1-25/100)")', "480", "The sale price is $480."),
+    _pooled("Rent went up from 1,200 to 1,350 a month. By what percentage did it rise?",
+            'Calculate("(1350-1200)/1200*100")', "12.5", "The rent rose by 12.5%."),
+    _pooled("After a 20% price cut a lamp sells for $96. What was its original price?",
+            'Calculate("96/(1-20/100)")', "120", "The lamp's original price was $120."),
+    _pooled("一件衣服打八折后卖240元，原价是多少元？", 'Calculate("240/0.8")', "300", "这件衣服的原价是300元。"),
+    _pooled("A $50 shirt is 10% off, and then 8% sales tax is added. What is the final price?",
+            'Calculate("50*(1-10/100)*(1+8/100)")', "48.6", "The final price is $48.60."),
+    _pooled("一本书有240页，小红已经看了35%，还剩多少页没看？", 'Calculate("240*(1-35/100)")', "156", "还剩156页没看。"),
+    _pooled("How many seconds are there in 2 days?", 'Calculate("2 day to s")', "172800 s", "There are 172800 seconds in 2 days."),
+    _pooled("Convert 2500 years to centuries.", 'Calculate("2500 year to century")', "25 century", "2500 years is 25 centuries."),
+    _pooled("How many kilometres is 350000 nanometres?", 'Calculate("350000 nm to km")', "3.5e-07 km",
+            "350000 nanometres is 3.5e-07 kilometres."),
+    _pooled("5.4千米等于多少米？", 'Calculate("5.4 km to m")', "5400 m", "5.4千米等于5400米。"),
+    _pooled("How many litres are in 8 gallons?", 'Calculate("8 gal to L")', "30.283294272 L", "8 gallons is about 30.28 litres."),
+    _pooled("3.5小时是多少分钟？", 'Calculate("3.5 h to min")', "210 min", "3.5小时是210分钟。"),
+    _pooled("What is 72 km/h in metres per second?", 'Calculate("72 km/h to m/s")', "20 m/s", "72 km/h is 20 metres per second."),
+    _pooled("6 pens cost $9. How much do 14 pens cost?", 'Calculate("9/6*14")', "21", "14 pens cost $21."),
+    _pooled("A cyclist rides 18 km in 45 minutes. What is her speed in km/h?",
+            'Calculate("18/(45/60)")', "24", "Her speed is 24 km/h."),
+    _pooled("买4支钢笔用了18元，照这样计算，买10支钢笔要多少元？", 'Calculate("18/4*10")', "45", "买10支钢笔要45元。"),
+    _pooled("One pipe fills a tank in 6 hours and another in 3 hours. How long do they take together?",
+            'Calculate("1/(1/6+1/3)")', "2", "Together they fill the tank in 2 hours."),
+    _pooled("A machine makes 45 parts in 3 minutes. How many parts does it make in 2 hours?",
+            'Calculate("45/3*(2*60)")', "1800", "It makes 1800 parts in 2 hours."),
+    _pooled("一辆汽车3小时行驶了210千米，照这样的速度，5小时能行驶多少千米？", 'Calculate("210/3*5")', "350", "5小时能行驶350千米。"),
+    _pooled("Let f(x) = x^2 + 2x. What is f(3)?", 'Calculate("f(x)=x^2+2x; f(3)")', "15", "f(3) is 15."),
+    _pooled("已知f(x) = 2x + 3，g(x) = x^2，求f(g(2))。", 'Calculate("f(x)=2x+3; g(x)=x^2; f(g(2))")', "11", "f(g(2))等于11。"),
+    _pooled("Let a = 5*3 - 2 and b = 2*a + 1. What is a*b?", 'Calculate("a=5*3-2; b=2*a+1; a*b")', "351", "a*b is 351."),
+    _pooled("设m = 4*5 - 6，n = m/2 + 3，求m + n的值。", 'Calculate("m=4*5-6; n=m/2+3; m+n")', "24", "m + n的值是24。"),
+    _pooled("What is the greatest common divisor of 84 and 126?", 'Calculate("gcd(84, 126)")', "42",
+            "The greatest common divisor of 84 and 126 is 42."),
+    _pooled("What is the remainder when 1000 is divided by 37?", 'Calculate("1000 mod 37")', "1",
+            "The remainder is 1."),
+    _pooled("12和20的最小公倍数是多少？", 'Calculate("lcm(12, 20)")', "60", "12和20的最小公倍数是60。"),
+    _pooled("有36支铅笔和48块橡皮，平均分给一些小朋友，都正好分完，最多能分给几个小朋友？", 'Calculate("gcd(36, 48)")', "12",
+            "最多能分给12个小朋友。"),
+    _pooled("Calculate 17 + 28 * 3 - 46 / 2.", 'Calculate("17+28*3-46/2")', "78", "17 + 28 * 3 - 46 / 2 = 78."),
+    _pooled("2.5乘以4.8再减去3.6等于多少？", 'Calculate("2.5*4.8-3.6")', "8.4", "2.5乘以4.8再减去3.6等于8.4。"),
+)
+
+CALCULATE_EXAMPLES = CALCULATE_EXAMPLES + CALCULATE_POOL

@@ -47,3 +47,40 @@ SOLVE_EXAMPLES: tuple[ToolExample, ...] = (
         "t = 2 (with k = 5).", order=15, style="plan",
     ),
 )
+
+ZH_SOLVE = "这是一个方程组问题，所以我使用方程求解器。"
+ZH_EQUATION = "这是一个方程问题，所以我使用方程求解器。"
+
+
+def _pooled(question: str, thoughts: str, call: str, lines: list[str], reply: str) -> ToolExample:
+    """A pool example (`retrieved=True`): shown only right before a question it resembles."""
+    return ToolExample.one_call(question, thoughts, call, ToolResult.lines(lines), reply, retrieved=True)
+
+
+# The pool `TurnPolicy.nearest_examples` searches: word problems written as systems, equations
+# with definitions given first, higher-degree roots and an unknown inside a mean. Written for the
+# pool, not taken from the development questions.
+SOLVE_POOL: tuple[ToolExample, ...] = (
+    _pooled("A farm has chickens and cows, 30 heads and 74 legs in all. How many chickens and how many cows are there?",
+            SOLVE, 'Solve("x+y=30; 2x+4y=74")', ["x = 23", "y = 7"], "There are 23 chickens and 7 cows."),
+    _pooled("笼子里有鸡和兔共20只，数一数共有56只脚，鸡和兔各有几只？", ZH_SOLVE, 'Solve("x+y=20; 2x+4y=56")',
+            ["x = 12", "y = 8"], "鸡有12只，兔有8只。"),
+    _pooled("A school sold 50 tickets for $450 in all. Adult tickets cost $12 and student tickets $7. How many of each were sold?",
+            SOLVE, 'Solve("a+s=50; 12a+7s=450")', ["a = 20", "s = 30"], "They sold 20 adult tickets and 30 student tickets."),
+    _pooled("The sum of two numbers is 45 and one is 9 more than the other. What are the numbers?",
+            SOLVE, 'Solve("x+y=45; x-y=9")', ["x = 27", "y = 18"], "The numbers are 27 and 18."),
+    _pooled("求方程 x^2 + 3x - 40 = 0 的解。", ZH_EQUATION, 'Solve("x^2+3x-40=0")', ["x_0 = -8", "x_1 = 5"],
+            "方程的解是 x = -8 和 x = 5。"),
+    _pooled("Solve 2x^2 - 7x + 3 = 0.", EQUATION, 'Solve("2x^2-7x+3=0")', ["x_0 = 1/2", "x_1 = 3"],
+            "The solutions are x = 1/2 and x = 3."),
+    _pooled("Find all roots of x^3 - 6x^2 + 11x - 6.", EQUATION, 'Solve("x^3-6x^2+11x-6=0")',
+            ["x_0 = 1", "x_1 = 2", "x_2 = 3"], "The roots are 1, 2 and 3."),
+    _pooled("Suppose m = 10 - 4. Find z such that m*z - 3 = 2*z + 9.", EQUATION, 'Solve("m=10-4; m*z-3=2*z+9")',
+            ["m = 6", "z = 3"], "z = 3 (with m = 6)."),
+    _pooled("A number increased by 15% is 138. What is the number?", EQUATION, 'Solve("x*(1+15/100)=138")', ["x = 120"],
+            "The number is 120."),
+    _pooled("The mean of 70, 85, 90 and a fourth score is 80. What is the fourth score?", EQUATION,
+            'Solve("mean(70, 85, 90, x)=80")', ["x = 75"], "The fourth score is 75."),
+)
+
+SOLVE_EXAMPLES = SOLVE_EXAMPLES + SOLVE_POOL

@@ -15,6 +15,12 @@ Where an example sits matters to a small model (the last ones weigh most): the b
 `order` 0-29 (one per position of the measured sequence); a third-party example defaults to 50,
 after them. An example shows only when every tool in `needs` (besides its own) is enabled and
 none in `unless`. `style` ties it to one few-shot set (`short` thoughts, the default, or `plan`).
+
+An example marked `retrieved=True` is not in that fixed sequence: it waits in a pool, and when
+`TurnPolicy.nearest_examples` is on, the few pool examples whose questions most resemble the
+user's are shown right before it (`agent.nearest`). A small model copies the structure of the
+example nearest its question far better than one it read two thousand tokens earlier, and a
+pool can hold many more examples than a prompt.
 """
 
 from __future__ import annotations
@@ -54,14 +60,17 @@ class ToolExample(BaseModel):
     needs: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
     style: Style = "short"
+    #: In the pool of examples shown only before a question they resemble, not in the prefix.
+    retrieved: bool = False
 
     @classmethod
     def one_call(cls, question: str, thoughts: str, call: str, result: ToolResult, reply: str, *,
                  order: float = 50.0, needs: Sequence[str] = (), unless: Sequence[str] = (),
-                 style: Style = "short") -> ToolExample:
+                 style: Style = "short", retrieved: bool = False) -> ToolExample:
         """An example with one call, written as the model writes it: `'Weekday("2000-03-01")'`."""
         return cls(question=question, rounds=(example_round(thoughts, (call, result)),), reply=reply,
-                   order=order, needs=frozenset(needs), unless=frozenset(unless), style=style)
+                   order=order, needs=frozenset(needs), unless=frozenset(unless), style=style,
+                   retrieved=retrieved)
 
     def tools(self) -> set[str]:
         """Every tool this example calls."""
