@@ -365,6 +365,31 @@ def join_thousands(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def balance_ends(tokens: list[Token]) -> list[Token]:
+    """Parentheses left open at the very end closed, and a surplus of `)` at the very end
+    dropped, as a pocket calculator does: `round(mean(1, 2, 4)` and `round(mean(1, 2, 4)))`
+    can only mean `round(mean(1, 2, 4))`. An unmatched `)` anywhere else is still an error.
+    """
+    depth = lowest = 0
+    surplus_from = len(tokens)  # where a trailing run of `)` starts to close nothing
+    for i, token in enumerate(tokens):
+        if token.kind == "(":
+            depth += 1
+        elif token.kind == ")":
+            depth -= 1
+            if depth < 0 and surplus_from == len(tokens):
+                surplus_from = i
+        elif token.kind != "end" and depth < 0:
+            return tokens  # something follows the stray `)`: not a trailing surplus
+        lowest = min(lowest, depth)
+    end = tokens[-1]
+    if lowest < 0:
+        return tokens[:surplus_from] + [end]
+    if depth > 0 and len(tokens) > 1 and tokens[-2].kind in ("num", "name", ")", "!", "%"):
+        return tokens[:-1] + [Token(")", ")", end.pos) for _ in range(depth)] + [end]
+    return tokens
+
+
 def parse_program(
     text: str,
     *,
@@ -376,7 +401,7 @@ def parse_program(
     """Parse `text` into its `;`-separated parts (also `,` when `comma_separates`); see the
     module docstring for the modes."""
     separators = (";", ",") if comma_separates else (";",)
-    tokens = tokenize(text) if comma_separates else join_thousands(tokenize(text))
+    tokens = balance_ends(tokenize(text) if comma_separates else join_thousands(tokenize(text)))
     tokens = mark_words(tokens, separators, conversions=conversions)
     defined = find_definitions(tokens, separators, frozenset(FUNCTIONS))
     if letter_products:  # `a(b)=c` alone is a product; a definition is called somewhere else
