@@ -171,13 +171,15 @@ PLAIN_POOL: tuple[PlainExample, ...] = (
 
 
 def pool_turns(tool_examples: Sequence[ToolExample], enabled: Collection[str]) -> list[Turn]:
-    """The pool `agent.nearest` searches for these enabled tools: each tool's `retrieved`
-    examples whose tools are all enabled, and the plain pool."""
+    """The pool `agent.nearest` searches for these enabled tools: every example of the short
+    style whose tools are all enabled, the fixed ones included (the lamps' lcm in the prefix is
+    the one to copy for two buses, and it helps more right before the question), and the
+    plain examples."""
     names = set(enabled)
     turns = [Turn(question=p.question, thoughts=p.thoughts, reply=p.reply)
-             for p in PLAIN_POOL if p.shown(names, "nearest")]
+             for p in PLAIN_EXAMPLES + PLAIN_POOL if p.shown(names, "short") or p.shown(names, "nearest")]
     for example in tool_examples:
-        if example.retrieved and example.shown(names):
+        if example.style == "short" and example.shown(names):
             rounds = tuple(Round(thoughts=r.thoughts, calls=r.calls, results=r.results) for r in example.rounds)
             turns.append(Turn(question=example.question, rounds=rounds, reply=example.reply))
     return turns

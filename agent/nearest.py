@@ -26,6 +26,9 @@ from agent.format import Turn
 
 #: Character n-gram sizes: pairs carry Chinese words, triples and fours English stems.
 NGRAMS = (2, 3, 4)
+#: Only the question's opening is compared: enough to tell its kind, and a pasted megabyte
+#: costs no more than a paragraph.
+MAX_QUERY_CHARS = 2000
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACE = re.compile(r"\s+")
 
@@ -59,7 +62,7 @@ class NearestExamples:
 
     def scores(self, question: str) -> list[float]:
         """Cosine similarity of the question to each pool question, in pool order."""
-        query = self._vector(_grams(question))
+        query = self._vector(_grams(question[:MAX_QUERY_CHARS]))
         return [sum(w * vector.get(g, 0.0) for g, w in query.items()) for vector in self._vectors]
 
     def nearest(self, question: str, k: int) -> list[Turn]:

@@ -91,6 +91,11 @@ SEARCH_POOL: tuple[ToolExample, ...] = (
         "The Copenhagen Metro has 44 stations.", retrieved=True,
     ),
     ToolExample.one_call(
+        "成都地铁7号线一共有多少座车站？", ZH_SEARCH,
+        'Search("成都地铁7号线 车站数量")', snippets("成都地铁7号线是一条环线，全长38.6千米，共设31座车站。", "7号线于2017年12月开通运营。"),
+        "成都地铁7号线一共有31座车站。", retrieved=True,
+    ),
+    ToolExample.one_call(
         "西湖的面积有多大？", ZH_SEARCH,
         'Search("西湖 面积")', snippets("杭州西湖面积约6.39平方千米，南北长约3.2千米，东西宽约2.8千米。", "西湖十景包括苏堤春晓、断桥残雪等。"),
         "杭州西湖的面积约为6.39平方千米。", retrieved=True,

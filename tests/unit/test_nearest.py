@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent import Agent
 from agent.backends.scripted import ScriptedBackend
-from agent.examples import PLAIN_POOL, pool_turns
+from agent.examples import PLAIN_EXAMPLES, PLAIN_POOL, pool_turns
 from agent.format import Turn
 from agent.nearest import NearestExamples
 from tools import Registry
@@ -56,7 +56,8 @@ def test_the_pool_holds_only_examples_of_enabled_tools_and_the_plain_ones() -> N
     pool = pool_turns(EXAMPLES, ["Calculate"])
     called = {c.tool for t in pool for c in t.calls}
     assert called == {"Calculate"}
-    assert sum(not t.calls for t in pool) == len(PLAIN_POOL)
+    assert sum(not t.calls for t in pool) == len(PLAIN_POOL) + sum(
+        p.shown({"Calculate"}, "short") for p in PLAIN_EXAMPLES)
     everything = pool_turns(EXAMPLES, ["Calculate", "Solve", "Search"])
     assert {c.tool for t in everything for c in t.calls} == {"Calculate", "Solve", "Search"}
     assert any(len(t.rounds) == 2 for t in everything)  # a lookup, then a calculation
@@ -96,3 +97,9 @@ def test_off_by_default_and_never_for_a_model_shown_no_examples() -> None:
         assert len(shown) == 2 and all(c.tool == "Calculate" for t in shown for c in t.calls)
         agent.set_tools([])
         assert all(not t.calls for t in agent.examples_for("What is the cube root of 19683?"))
+
+
+def test_a_huge_question_is_compared_by_its_opening() -> None:
+    index = NearestExamples([turn("What is the cube root of 4913?"), turn("Tell me a joke.")])
+    huge = "What is the cube root of 19683? " + "x" * 5_000_000
+    assert index.nearest(huge, 1)[0].question == "What is the cube root of 4913?"
