@@ -2,7 +2,7 @@
 
 Model output is untrusted text: `numbers_in` reads every number a reply states, however it is
 spelled (`10,063`, `-3`, `−3`, `±3`, `1/3`, `\\frac{1}{3}`, `9.49e-07`, `9.49 × 10^-7`,
-full-width digits), and never raises.
+full-width digits, `2.4亿` and `458万` as well as their digits), and never raises.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _FRAC = re.compile(r"\\[dt]?frac\s*\{\s*(-?\d+)\s*\}\s*\{\s*(\d+)\s*\}")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.^])(?<!\*\*)(±|\+/-)?(-)?(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?:\s*/\s*(\d+)(?![\d.]))?")
 
 Number = tuple[Decimal, int]  # the value, and the exponent of its last written digit
+#: Chinese magnitude words written right after a number: 2.4亿 is 240,000,000.
+_MAGNITUDES = (("万亿", 12), ("亿", 8), ("万", 4))
 
 
 def normalize(text: str) -> str:
@@ -38,7 +40,8 @@ def numbers_in(text: str) -> list[Number]:
     `±3` counts as 3 and -3; `a/b` counts as the fraction and as its two numbers.
     """
     found: list[Number] = []
-    for match in _NUMBER.finditer(normalize(text)):
+    normalized = normalize(text)
+    for match in _NUMBER.finditer(normalized):
         both_signs, minus, digits, denominator = match.groups()
         try:
             value = Decimal(digits)
@@ -49,8 +52,12 @@ def numbers_in(text: str) -> list[Number]:
         exponent = value.as_tuple().exponent
         assert isinstance(exponent, int)
         signs = (1, -1) if both_signs else ((-1,) if minus else (1,))
+        after = normalized[match.end():match.end() + 2]
+        scale = next((power for word, power in _MAGNITUDES if after.startswith(word)), 0)
         for sign in signs:
             found.append((sign * value, exponent))
+            if scale and not denominator:
+                found.append((sign * value.scaleb(scale), exponent + scale))
             if denominator and int(denominator) != 0:
                 found.append((sign * value / Decimal(denominator), -28))  # a fraction is exact
                 found.append((Decimal(denominator), 0))

@@ -43,6 +43,9 @@ def test_numbers_are_read_however_they_are_written() -> None:
     assert Decimal(1) / 3 in values("w = 1/3") and Decimal(2) / 3 in values(r"\frac{2}{3}")
     assert values("9.49e-07 km") == [Decimal("9.49e-7")] == values("9.49 × 10^-7 km")
     assert values("x^2 + x**3, v2") == []  # exponents and names are not numbers
+    assert values("约为2.4亿立方米") == [Decimal("2.4"), Decimal("2.4e8")]  # as written, and what it means
+    assert values("458万人次，1.2万亿元") == [458, Decimal("4.58e6"), Decimal("1.2"), Decimal("1.2e12")]
+    assert states("总库容约为2.4亿立方米。", "240000000") and not states("2.4亿", "24000000")
 
 
 def test_exact_answers_match_exactly_and_approximate_ones_within_their_digits() -> None:
