@@ -53,9 +53,10 @@ def test_sharegpt_export_imports_back_to_the_same_export(samples) -> None:
 
 def test_a_recorded_session_becomes_sft_data_the_conformance_parser_reads_back(tmp_path: Path) -> None:
     with Store.open(tmp_path / "logs.db") as store:
-        # MOSS framing, so that the transcript the model saw is MOSS text end to end
+        # MOSS framing, so that the transcript the model saw is MOSS text end to end; no
+        # nearest examples, which sit before a question in the transcript and in no record
         backend = ScriptedBackend(TOOL_TURN + PLAIN_TURN)
-        with Agent(backend, tools=["Calculate"], framing="moss") as agent:
+        with Agent(backend, tools=["Calculate"], framing="moss", policy={"nearest_examples": 0}) as agent:
             session, recorder = agent.session(), Recorder(store, agent)
             list(recorder.stream(session, "What is 2^10?"))
             list(recorder.stream(session, "Thanks"))

@@ -86,9 +86,10 @@ def test_the_examples_sit_before_the_question_for_that_turn_only() -> None:
         assert [t.question for t in session.turns] == ["What is the cube root of 19683?", "What is 6 times 7?"]
 
 
-def test_off_by_default_and_never_for_a_model_shown_no_examples() -> None:
-    backend = ScriptedBackend(calc_turn("root(19683, 3)", "It is 27."))
-    with Agent(backend, tools=["Calculate"], few_shot=True) as agent:
+def test_two_by_default_none_when_off_and_never_for_a_model_shown_no_examples() -> None:
+    with Agent(ScriptedBackend([]), tools=["Calculate"], few_shot=True) as agent:
+        assert len(agent.examples_for("What is the cube root of 19683?")) == 2
+    with Agent(ScriptedBackend([]), tools=["Calculate"], few_shot=True, policy={"nearest_examples": 0}) as agent:
         assert agent.examples_for("What is the cube root of 19683?") == []
     with Agent(ScriptedBackend([]), tools=["Calculate"], few_shot=False, policy={"nearest_examples": 2}) as agent:
         assert agent.examples_for("What is the cube root of 19683?") == []

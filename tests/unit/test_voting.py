@@ -100,16 +100,21 @@ def test_choose_directly() -> None:
     assert choose([[c["x"]], [c["c"]], [c["a"]]], ok) == (1, 1)
 
 
-def test_the_default_policy_votes_three_samples_but_not_over_a_script_without_samples() -> None:
-    assert TurnPolicy().vote == 3 and TurnPolicy().voting
+def test_voting_is_off_by_default_and_never_over_a_script_without_samples() -> None:
+    assert TurnPolicy().vote == 0 and not TurnPolicy().voting
     script = [" t<eot>", ' Calculate("12*3")<eoc>', " r<eom>"]
-    backend = ScriptedBackend(script)  # one path, no samples in it
+    backend = ScriptedBackend(script, samples=True)
     backend.reset(PREFIX)
     events = list(TurnLoop(backend, Runner(), known_tools=["Calculate"]).run("What is 12 times 3?"))
+    assert not [e for e in events if isinstance(e, CommandsVoted)]  # the default: no vote
+    three = TurnPolicy(vote=3)
+    backend = ScriptedBackend(script)  # one path, no samples in it
+    backend.reset(PREFIX)
+    events = list(TurnLoop(backend, Runner(), known_tools=["Calculate"], policy=three).run("What is 12 times 3?"))
     assert not [e for e in events if isinstance(e, CommandsVoted)]
     assert events[-1].result.reply == "r" and backend.remaining == 0
     voted = ScriptedBackend([*script[:2], ' Calculate("3*12")<eoc>', ' Calculate("12*3")<eoc>', " r<eom>"], samples=True)
     voted.reset(PREFIX)
-    events = list(TurnLoop(voted, Runner(), known_tools=["Calculate"]).run("What is 12 times 3?"))
+    events = list(TurnLoop(voted, Runner(), known_tools=["Calculate"], policy=three).run("What is 12 times 3?"))
     [vote] = [e for e in events if isinstance(e, CommandsVoted)]
     assert len(vote.samples) == 3 and events[-1].result.reply == "r"
