@@ -27,6 +27,9 @@ class _Event(BaseModel):
 class TurnStarted(_Event):
     type: Literal["turn_started"] = "turn_started"
     text: str
+    #: The questions of the worked examples written right before this one (the nearest pool
+    #: examples, `TurnPolicy.nearest_examples`): what the model read that no record holds.
+    examples: tuple[str, ...] = ()
 
 
 class TokenEvent(_Event):

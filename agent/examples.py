@@ -11,6 +11,10 @@ that was measured. Two thought styles, chosen by `TurnPolicy.plan_thoughts`:
 - `plan`: the decision sentence, then the quantities the call will use; measured not to pay
   with the embedded model (see the comment on `PLAN_RULE`), kept so it can be measured again.
 
+`pool_turns` is the other use of the same examples: every short-style example (the tools'
+`retrieved` ones, which the prefix never shows, and the fixed ones) and the plain pool below,
+searched per question by `agent.nearest` when `TurnPolicy.nearest_examples` is on.
+
 The examples are our own text in the MOSS style, not copies of the MOSS training data (which is
 licensed for non-commercial use), and none is taken from the development questions in `bench/`.
 """

@@ -159,7 +159,7 @@ class _Turn(SegmentWriter):
     # -- the state machine -------------------------------------------------------------------
     def events(self) -> Iterator[Event]:
         try:
-            yield TurnStarted(text=self.question)
+            yield TurnStarted(text=self.question, examples=tuple(e.question for e in self.examples))
             framing = self.loop.framing
             shown = "".join(framing.render_turn(example) for example in self.examples)
             self.backend.append(shown + framing.open_turn(self.question))

@@ -34,6 +34,7 @@ def ask(question: str, show_thoughts: bool, as_json: bool, db: str | None, no_lo
         TokenEvent,
         ToolResultEvent,
         TurnDone,
+        TurnStarted,
         WarningEvent,
     )
 
@@ -54,6 +55,8 @@ def ask(question: str, show_thoughts: bool, as_json: bool, db: str | None, no_lo
                     sys.stdout.write(event.text if reply_started else event.text.lstrip())
                     sys.stdout.flush()
                     reply_started = True
+                elif isinstance(event, TurnStarted) and show_thoughts and event.examples:
+                    err.print(f"[dim]examples shown first: {escape(' | '.join(event.examples))}[/dim]")
                 elif isinstance(event, RoundStarted) and show_thoughts:
                     why = "a call failed: one more round to fix it" if event.reason == "retry" else "the model goes on"
                     err.print(f"[dim]round {event.round} ({why})[/dim]")

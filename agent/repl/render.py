@@ -40,6 +40,8 @@ class TurnRenderer:
     def show(self, event: Event) -> None:
         if isinstance(event, TurnStarted):
             self._segment, self._line_open = None, False
+            if self.show_thoughts and event.examples:
+                self.console.print(f"[dim]examples shown first: {escape(safe(' | '.join(event.examples)))}[/dim]")
         elif isinstance(event, TokenEvent):
             self._token(event)
         elif isinstance(event, ThoughtsDone):

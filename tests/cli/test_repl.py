@@ -73,6 +73,7 @@ def test_a_tool_turn_streams_the_reply_with_dimmed_thoughts_and_a_tool_panel(tmp
     chat.say("What is 2^10?")
     chat.expect("It is 1024.")
     assert "thinking: I need the calculator." in chat.seen
+    assert "examples shown first: " in chat.seen  # the nearest pool examples, named
     assert re.search(r"\x1b\[2(;3)?m(\x1b\[[0-9;]*m)*thinking: ", chat.raw), "thoughts are dimmed"
     assert re.search(r"╭─ Calculate · [0-9.]+ s ─+╮", chat.seen)
     assert 'Calculate("2^10") => 1024' in chat.seen
@@ -82,7 +83,7 @@ def test_a_tool_turn_streams_the_reply_with_dimmed_thoughts_and_a_tool_panel(tmp
     chat.expect(PROMPT)
     chat.say("Thanks")
     chat.expect("You are welcome.")
-    assert "thinking" not in chat.seen and "No tool needed" not in chat.seen
+    assert "thinking" not in chat.seen and "No tool needed" not in chat.seen and "examples shown" not in chat.seen
     chat.expect(PROMPT)
     chat.say("/history")
     history = chat.expect("You are welcome")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agent import Agent
 from agent.backends.scripted import ScriptedBackend
+from agent.events import TurnStarted
 from agent.examples import PLAIN_EXAMPLES, PLAIN_POOL, pool_turns
 from agent.format import Turn
 from agent.nearest import NearestExamples
@@ -71,7 +72,9 @@ def test_the_examples_sit_before_the_question_for_that_turn_only() -> None:
     backend = ScriptedBackend(calc_turn("root(19683, 3)", "It is 27.") + calc_turn("6*7", "It is 42."))
     with Agent(backend, tools=["Calculate"], few_shot=True, policy={"nearest_examples": 1}) as agent:
         session = agent.session()
-        first = session.run("What is the cube root of 19683?")
+        events = list(session.stream("What is the cube root of 19683?"))
+        assert isinstance(events[0], TurnStarted) and events[0].examples[-1] == "What is the cube root of 4913?"
+        first = session.turns[-1]
         assert first.reply == "It is 27."
         prompt = backend.calls[0]
         example = prompt.rindex("What is the cube root of 4913?")
