@@ -142,14 +142,7 @@ class HttpBackend(TextTranscript):
         if max_new_tokens <= 0:
             yield GenerationEnd(reason="length", text="", seconds=0.0)
             return
-        body: dict[str, Any] = {
-            **self.extra_body,
-            "model": self.model,
-            "prompt": before,
-            "max_tokens": max_new_tokens,
-            "temperature": self.temperature if temperature is None else temperature,
-            "stream": True,
-        }
+        body = self._body(before, max_new_tokens, self.temperature if temperature is None else temperature)
         if stops:
             body["stop"] = stops
         if constraint is not None and self.grammar_field:
@@ -319,6 +312,12 @@ class HttpBackend(TextTranscript):
         found = [(following.find(s), s) for s in stops if s in following]
         return "stop", min(found)[1] if found else stops[0]
 
+    def _body(self, prompt: str, max_tokens: int, temperature: float) -> dict[str, Any]:
+        """A streamed completion request: the caller's `extra_body` first, so that what the
+        turn needs (prompt, length, temperature) always wins over it."""
+        return {**self.extra_body, "model": self.model, "prompt": prompt, "max_tokens": max_tokens,
+                "temperature": temperature, "stream": True}
+
     def _probe(self, stops: Sequence[str], deadline: float | None) -> str:
         """The greedy continuation right after the text received, read only as far as needed.
 
@@ -334,14 +333,7 @@ class HttpBackend(TextTranscript):
         longest = max(len(s) for s in stops)
         following = ""
         while len(following) < longest:
-            body = {
-                **self.extra_body,
-                "model": self.model,
-                "prompt": self._transcript + following,
-                "max_tokens": min(PROBE_STEP, longest - len(following)),
-                "temperature": 0.0,
-                "stream": True,
-            }
+            body = self._body(self._transcript + following, min(PROBE_STEP, longest - len(following)), 0.0)
             text, finish = "", None
             response = self._open(body, deadline)
             try:
