@@ -114,7 +114,7 @@ def test_the_demo_plugins_own_tests_pass(installed: Path) -> None:
         capture_output=True, text=True, timeout=120, env=env, cwd=DEMO,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "4 passed" in done.stdout
+    assert "5 passed" in done.stdout
 
 
 def test_tools_that_import_their_modules_lazily_work_from_the_installed_package(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from moss_weekday import EXAMPLE, weekday
+from moss_weekday import EXAMPLE, POOL_EXAMPLE, weekday
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,8 @@ def test_not_a_date_is_no_result(moss_sandbox):
     assert result.error.kind.value == "invalid_args"
 
 
-def test_the_example_shown_to_the_model_is_what_the_tool_answers(moss_sandbox):
-    (round_,) = EXAMPLE.rounds
+@pytest.mark.parametrize("example", [EXAMPLE, POOL_EXAMPLE], ids=["fixed", "pool"])
+def test_the_examples_shown_to_the_model_are_what_the_tool_answers(moss_sandbox, example):
+    (round_,) = example.rounds
     run = moss_sandbox.run(round_.calls[0].text)
     assert run.text == f"{round_.calls[0].text} =>{round_.results[0].render_body()}"

@@ -15,9 +15,16 @@ EXAMPLE = ToolExample.one_call(
     "What day of the week was 1 March 2000?", "This is a question about a date, so I use the calendar.",
     'Weekday("2000-03-01")', ToolResult.value("Wednesday"), "1 March 2000 was a Wednesday.",
 )
+# Kept out of the fixed prompt: shown only right before a question it resembles (moss-agent's
+# nearest examples), so a tool can carry one for each way people ask without a longer prompt.
+POOL_EXAMPLE = ToolExample.one_call(
+    "Christmas 2030 falls on which day of the week?", "This is a question about a date, so I use the calendar.",
+    'Weekday("2030-12-25")', ToolResult.value("Wednesday"), "Christmas 2030, 25 December, is a Wednesday.",
+    retrieved=True,
+)
 
 
-@tool(name="Weekday", capability="Calendar", signature="Weekday(date)", examples=[EXAMPLE])
+@tool(name="Weekday", capability="Calendar", signature="Weekday(date)", examples=[EXAMPLE, POOL_EXAMPLE])
 def weekday(date: Annotated[str, Field(max_length=32)]) -> str:
     """The English weekday name of an ISO date (YYYY-MM-DD)."""
     try:
