@@ -41,6 +41,7 @@ from plugins._mathtokens import (
     CONVERT,
     MAX_INT_BITS,
     MAX_INT_DIGITS,
+    OPERAND_END,
     Token,
     find_definitions,
     mark_words,
@@ -370,23 +371,14 @@ def balance_ends(tokens: list[Token]) -> list[Token]:
     dropped, as a pocket calculator does: `round(mean(1, 2, 4)` and `round(mean(1, 2, 4)))`
     can only mean `round(mean(1, 2, 4))`. An unmatched `)` anywhere else is still an error.
     """
-    depth = lowest = 0
-    surplus_from = len(tokens)  # where a trailing run of `)` starts to close nothing
-    for i, token in enumerate(tokens):
-        if token.kind == "(":
-            depth += 1
-        elif token.kind == ")":
-            depth -= 1
-            if depth < 0 and surplus_from == len(tokens):
-                surplus_from = i
-        elif token.kind != "end" and depth < 0:
-            return tokens  # something follows the stray `)`: not a trailing surplus
-        lowest = min(lowest, depth)
-    end = tokens[-1]
-    if lowest < 0:
-        return tokens[:surplus_from] + [end]
-    if depth > 0 and len(tokens) > 1 and tokens[-2].kind in ("num", "name", ")", "!", "%"):
-        return tokens[:-1] + [Token(")", ")", end.pos) for _ in range(depth)] + [end]
+    *body, end = tokens
+    depth = 0
+    for i, token in enumerate(body):
+        depth += (token.kind == "(") - (token.kind == ")")
+        if depth < 0:  # this `)` closes nothing: fine only when nothing but `)` follows it
+            return body[:i] + [end] if all(t.kind == ")" for t in body[i:]) else tokens
+    if depth > 0 and body and body[-1].kind in (*OPERAND_END, "%"):
+        return body + [Token(")", ")", end.pos)] * depth + [end]
     return tokens
 
 

@@ -39,7 +39,7 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _LEADING_ZERO = re.compile(r"0\d")
-_OPERAND_END = ("num", "name", ")", "!")
+OPERAND_END = ("num", "name", ")", "!")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ def mark_words(
         if token.kind != "name" or i == 0:
             continue
         before, after = tokens[i - 1].kind, tokens[i + 1].kind
-        if token.text == "mod" and before in _OPERAND_END and after != "=":
+        if token.text == "mod" and before in OPERAND_END and after != "=":
             marked[i] = Token("%", token.text, token.pos)
         elif token.text == "of" and before == "%" and after in ("num", "name", "("):
             marked[i] = Token("*", token.text, token.pos)

@@ -215,6 +215,15 @@ def test_float_formatting(expression: str, expected: str) -> None:
         ("sin(30度)", "radians"),
         ("(18 kg) / ( (40 cm)^3 )", "'kg' is a unit: convert with 'to'"),
         ("1,00", "unexpected ','"),  # "1,000" is a thousand (test_calculate_functions)
+        # a stray ')' with more after it, or an open call ending on an operator, is not balanced
+        # (test_calculate_functions: only the very end is)
+        ("(2+3))*4", "unexpected ')' at position 6"),
+        ("sqrt(16)) + 1", "unexpected ')'"),
+        ("2+3)(4", "unexpected ')' at position 4"),
+        ("f(x)=2x+3); f(2)", "unexpected ')'"),
+        ("sqrt(2+", "unexpected the end"),
+        ("(", "unexpected the end"),
+        ("(" * 1500 + "1", "nested deeper"),  # closing 1,500 of them still hits the depth bound
         ("__import__('os')", "dunder"),
         ("lambda: 1", "lambdas"),
     ],
