@@ -88,6 +88,15 @@ class PlainExample:
     def shown(self, enabled: Collection[str], style: str) -> bool:
         return style in self.orders and self.needs <= set(enabled) and not self.unless & set(enabled)
 
+    def turn(self) -> Turn:
+        return Turn(question=self.question, thoughts=self.thoughts, reply=self.reply)
+
+
+def tool_turn(example: ToolExample) -> Turn:
+    """A tool's example as the turn the framing renders."""
+    rounds = tuple(Round(thoughts=r.thoughts, calls=r.calls, results=r.results) for r in example.rounds)
+    return Turn(question=example.question, rounds=rounds, reply=example.reply)
+
 
 # Order matters, measured with bench/accuracy.py: calls and plain answers alternate so that
 # neither habit dominates, and the last example weighs most (a Chinese greeting placed last
@@ -180,13 +189,8 @@ def pool_turns(tool_examples: Sequence[ToolExample], enabled: Collection[str]) -
     the one to copy for two buses, and it helps more right before the question), and the
     plain examples."""
     names = set(enabled)
-    turns = [Turn(question=p.question, thoughts=p.thoughts, reply=p.reply)
-             for p in PLAIN_EXAMPLES + PLAIN_POOL if p.shown(names, "short") or p.shown(names, "nearest")]
-    for example in tool_examples:
-        if example.style == "short" and example.shown(names):
-            rounds = tuple(Round(thoughts=r.thoughts, calls=r.calls, results=r.results) for r in example.rounds)
-            turns.append(Turn(question=example.question, rounds=rounds, reply=example.reply))
-    return turns
+    plain = [p.turn() for p in PLAIN_EXAMPLES + PLAIN_POOL if p.shown(names, "short") or p.shown(names, "nearest")]
+    return plain + [tool_turn(e) for e in tool_examples if e.style == "short" and e.shown(names)]
 
 
 def few_shot_turns(tool_examples: Sequence[ToolExample], enabled: Collection[str],
@@ -199,13 +203,10 @@ def few_shot_turns(tool_examples: Sequence[ToolExample], enabled: Collection[str
     ranked: list[tuple[float, int, Turn]] = []
     for plain in PLAIN_EXAMPLES:
         if plain.shown(names, style):
-            turn = Turn(question=plain.question, thoughts=plain.thoughts, reply=plain.reply)
-            ranked.append((plain.orders[style], len(ranked), turn))
+            ranked.append((plain.orders[style], len(ranked), plain.turn()))
     for example in tool_examples:
         if example.style == style and not example.retrieved and example.shown(names):
-            rounds = tuple(Round(thoughts=r.thoughts, calls=r.calls, results=r.results) for r in example.rounds)
-            ranked.append((example.order, len(ranked), Turn(question=example.question, rounds=rounds,
-                                                           reply=example.reply)))
+            ranked.append((example.order, len(ranked), tool_turn(example)))
     return [turn for _, _, turn in sorted(ranked, key=lambda item: (item[0], item[1]))]
 
 
