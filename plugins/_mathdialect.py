@@ -13,6 +13,9 @@ What is rewritten, and why it is safe:
 - A Chinese magnitude directly after a number scales it exactly: `万` ×10^4, `亿` ×10^8,
   `十万` `百万` `千万` `十亿` `百亿` `千亿` `万亿` likewise. Dropping them would give a
   silently wrong number (`209366亿美元/328.2万人` divided by the wrong powers of ten).
+- An English magnitude word after a number scales it the same way: `thousand` ×10^3,
+  `million` ×10^6, `billion` ×10^9, `trillion` ×10^12 (`610 million - 589 million`, written
+  after a search that reported revenues in millions). The word has no other meaning here.
 - A unit word directly after a number (or its magnitude) is dropped: currencies (`元`, `美元`,
   `人民币` ...), counters (`人`, `个`, `件` ...), time (`年`, `天`, `小时` ...), length, area,
   volume and mass (`米`, `公里`, `平方米`, `公斤`, `吨` ...). A unit labels the number without
@@ -68,7 +71,12 @@ _MAGNITUDES = {
     "百万": 6,
     "十万": 5,
     "万": 4,
+    "thousand": 3,
+    "million": 6,
+    "billion": 9,
+    "trillion": 12,
 }
+_ENGLISH_MAGNITUDES = [word for word in _MAGNITUDES if word.isascii()]
 
 _UNITS = (
     "人民币 美元 欧元 日元 英镑 港元 港币 韩元 卢布 块钱 元 块 角 "
@@ -81,8 +89,11 @@ _UNITS = (
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _UNIT_RE = re.compile(
     r"(?P<num>" + _NUMBER + r")\s*"
-    r"(?P<mag>" + "|".join(sorted(_MAGNITUDES, key=len, reverse=True)) + r")?"
+    r"(?P<mag>" + "|".join(sorted(set(_MAGNITUDES) - set(_ENGLISH_MAGNITUDES), key=len, reverse=True)) + r")?"
     r"(?P<unit>" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")?"
+)
+_ENGLISH_MAGNITUDE_RE = re.compile(
+    r"(?<![\w.])(?P<num>" + _NUMBER + r")\s*(?P<mag>" + "|".join(_ENGLISH_MAGNITUDES) + r")s?\b", re.IGNORECASE
 )
 _CURRENCY_RE = re.compile(r"[$¥€£](?=\s*[\d.])")
 _TEMPERATURE_RE = re.compile(r"°\s*([CF])(?![A-Za-z])")
@@ -112,7 +123,7 @@ def _scale(match: re.Match[str]) -> str:
         value = Decimal(number)
         if not -MAX_LENGTH < value.adjusted() < MAX_LENGTH:
             raise TooLarge(f"the number {quote(number + magnitude)} is out of range")
-        value = value.scaleb(_MAGNITUDES[magnitude])
+        value = value.scaleb(_MAGNITUDES[magnitude.lower()])
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
         raise MathError(f"cannot read the number {number!r}") from exc
     if value == value.to_integral_value():
@@ -132,6 +143,7 @@ def normalize(text: str) -> str:
     text = _TEMPERATURE_RE.sub(r" deg\1", text)
     text = _MICRO_RE.sub("u", text)
     text = _CURRENCY_RE.sub("", text)
+    text = _ENGLISH_MAGNITUDE_RE.sub(_scale, text)
     if _CJK_RE.search(text):
         text = _UNIT_RE.sub(_scale, text)
         leftover = _CJK_RE.search(text)

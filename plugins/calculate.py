@@ -4,8 +4,8 @@ Accepted (see `_mathdialect` for the text rewriting and `_mathparse` for the gra
 `**` as right-associative power (`-3^2` is -9), implicit products (`2x`, `3(4+5)`), `%`
 (modulo between operands, percent after one: `6.7%`, `15% of 80`), `mod`, `//`, `!`, the
 functions in `_mathparse.FUNCTIONS` (`gcd`, `lcm`, `root(x, n)`, `cbrt`, `round(x, n)` ...),
-`pi` and `e`, binary/hex/octal literals, full-width characters and Chinese units or magnitudes
-glued to numbers. A call may define what it uses, `;`-separated, before the expression:
+`pi` and `e`, binary/hex/octal literals, full-width characters, Chinese units or magnitudes
+glued to numbers and English magnitude words after them (`589 million`). A call may define what it uses, `;`-separated, before the expression:
 quantities (`y=8-3+2; 5*y`) and functions (`f(x)=2x^2-3; f(7)`, see `_calcdefs`). A call
 may instead convert units (`948854.7 nm to km`, `3 days to s`, see `_calcunits`).
 

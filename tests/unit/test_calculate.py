@@ -103,6 +103,11 @@ from tools import ErrorKind
         ("1.5万+5000", "20000"),
         ("2万亿/1亿", "20000"),
         ("$100*2", "200"),
+        # English magnitude words scale the number before them, exactly
+        ("610 million - 589 million", "21000000"),
+        ("$5.2 billion / 88000", "59090.9090909"),
+        ("1.5 Million*2", "3000000"),
+        ("2 trillion/4 thousand", "500000000"),
     ],
 )
 def test_dialect(expression: str, expected: str | None) -> None:
@@ -249,6 +254,12 @@ def test_normalize_keeps_what_it_does_not_understand_for_the_parser() -> None:
     assert normalize("1.25万") == "12500"
     assert normalize("1.23456万") == "12345.6"
     assert normalize("3.0") == "3.0"  # floats stay floats
+    assert normalize("0.25 billion") == "250000000"
+    # a magnitude word only scales a number standing on its own, never part of a name or word
+    assert normalize("x2 million") == "x2 million"
+    assert normalize("2millionaire") == "2millionaire"
+    with pytest.raises(TooLarge):
+        normalize("1e2500 trillion")
 
 
 def test_tool_wraps_values_and_failures() -> None:
