@@ -9,6 +9,7 @@ tune on the report split. Search is enabled over a corpus of made-up facts
     .venv/bin/python bench/accuracy.py --backend llamacpp                  # the agent, report split
     .venv/bin/python bench/accuracy.py --backend llamacpp --plain          # the model alone
     .venv/bin/python bench/accuracy.py --split tune --kinds units,rates --limit 5
+    .venv/bin/python bench/accuracy.py --split tune --skip 4 --limit 6     # held out from --limit 4
     .venv/bin/python bench/accuracy.py --option plan=true --tag plan --json plan.json
     .venv/bin/python bench/accuracy.py --compare base.json plan.json       # side by side
 
@@ -93,6 +94,8 @@ def git_commit() -> str | None:
               help="Tune prompts on `tune`; report `report`.")
 @click.option("--kinds", default=None, help=f"Only these kinds, comma-separated: {', '.join(KINDS)}.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N questions of each kind.")
+@click.option("--skip", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Leave out the first N questions of each kind (a held-out part of --split tune).")
 @click.option("--plain", is_flag=True, help="The model alone in its own chat template: no tools, no MOSS format.")
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
               help="A keyword argument of Agent(...), repeatable; VALUE is JSON (true, 3, {...}) or a string.")
@@ -102,7 +105,7 @@ def git_commit() -> str | None:
 @click.option("--compare", is_flag=True, help="Print the saved runs RUNS (--json files) side by side instead of running.")
 @click.argument("runs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def main(backend: str, model: str | None, base_url: str | None, split: str, kinds: str | None, limit: int | None,
-         plain: bool, options: tuple[str, ...], tag: str | None, json_out: Path | None,
+         skip: int, plain: bool, options: tuple[str, ...], tag: str | None, json_out: Path | None,
          compare: bool, runs: tuple[Path, ...]) -> None:
     if compare != bool(runs):
         raise click.UsageError("--compare takes the saved runs: --compare A.json B.json")
@@ -113,7 +116,7 @@ def main(backend: str, model: str | None, base_url: str | None, split: str, kind
             raise click.ClickException(str(exc)) from exc
         return
     try:
-        questions = select(load_devset(), split=split, kinds=kinds.split(",") if kinds else None, limit=limit)
+        questions = select(load_devset(), split=split, kinds=kinds.split(",") if kinds else None, limit=limit, skip=skip)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--kinds") from exc
     if plain and options:
@@ -123,7 +126,7 @@ def main(backend: str, model: str | None, base_url: str | None, split: str, kind
     from devset.corpus import search_over_corpus
 
     meta: dict[str, Any] = {
-        "tag": tag, "backend": backend, "plain": plain, "split": split, "kinds": kinds, "limit": limit,
+        "tag": tag, "backend": backend, "plain": plain, "split": split, "kinds": kinds, "limit": limit, "skip": skip,
         "options": {k: json.loads(json.dumps(v, default=lambda o: o.model_dump() if hasattr(o, "model_dump") else str(o)))
                     for k, v in chosen.items()},
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(),

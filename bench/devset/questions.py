@@ -100,20 +100,21 @@ def select(
     split: str = "report",
     kinds: Sequence[str] | None = None,
     limit: int | None = None,
+    skip: int = 0,
 ) -> list[Question]:
-    """The questions of `split` (`tune`, `report` or `all`), of `kinds`, at most `limit` a kind."""
+    """The questions of `split` (`tune`, `report` or `all`), of `kinds`, at most `limit` a kind
+    after the first `skip` of each kind. `skip` keeps a held-out part of the tuning split: the
+    questions after the ones a prompt was tuned on (`--limit 4` then `--skip 4`)."""
     if split not in (*SPLITS, "all"):
         raise ValueError(f"unknown split {split!r}: choose tune, report or all")
     unknown = sorted(set(kinds or ()) - set(KINDS))
     if unknown:
         raise ValueError(f"unknown kind {', '.join(unknown)}: choose from {', '.join(KINDS)}")
     chosen = [q for q in questions if (split == "all" or q.split == split) and (not kinds or q.kind in kinds)]
-    if limit is None:
-        return chosen
-    taken: dict[str, int] = {}
+    seen: dict[str, int] = {}
     kept = []
     for question in chosen:
-        if taken.get(question.kind, 0) < limit:
-            taken[question.kind] = taken.get(question.kind, 0) + 1
+        place = seen[question.kind] = seen.get(question.kind, 0) + 1
+        if place > skip and (limit is None or place <= skip + limit):
             kept.append(question)
     return kept

@@ -88,6 +88,10 @@ def test_select_takes_a_varied_sample_per_kind() -> None:
     two = select(QUESTIONS, split="all", kinds=["units"], limit=6)
     assert len(two) == 6 and {q.kind for q in two} == {"units"}
     assert len({q.template for q in two}) >= 3, "--limit takes the first questions of one template"
+    after = select(QUESTIONS, split="all", kinds=["units"], skip=4, limit=6)
+    assert [q.id for q in after[:2]] == [q.id for q in two[4:]], "--skip 4 starts where --limit 4 ends"
+    assert len(after) == 6 and not {q.id for q in after} & {q.id for q in two[:4]}
+    assert len(select(QUESTIONS, split="all", kinds=["units"], skip=4)) == len(select(QUESTIONS, split="all", kinds=["units"])) - 4
     with pytest.raises(ValueError, match="unknown kind"):
         select(QUESTIONS, kinds=["unit"])
     with pytest.raises(ValueError, match="unknown split"):
