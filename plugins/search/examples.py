@@ -139,4 +139,93 @@ SEARCH_POOL: tuple[ToolExample, ...] = (
     ),
 )
 
-SEARCH_EXAMPLES = SEARCH_EXAMPLES + SEARCH_POOL
+def lookup_then_calculate(question: str, search: str, found: ToolResult, expression: str, value: str,
+                          reply: str, zh: bool = False) -> ToolExample:
+    """A pool turn in two rounds: look the facts up, then compute on what was found."""
+    return ToolExample(
+        question=question,
+        rounds=(
+            example_round(ZH_SEARCH if zh else SEARCH, (f'Search("{search}")', found)),
+            example_round(ZH_CALC if zh else CALC, (f'Calculate("{expression}")', ToolResult.value(value))),
+        ),
+        reply=reply, retrieved=True,
+    )
+
+
+# Questions that ask for arithmetic on facts they do not give: growth between two years, the
+# time between two events, an age, a total, a share per person, a difference between two
+# firms. They carry few numbers of their own, which is what sets them apart from the
+# calculations in Calculate's pool; each looks the facts up first. Written after reading the
+# tuning split's lookup-then-arithmetic misses, about other (made-up) places and firms.
+LOOKUP_THEN_CALCULATE: tuple[ToolExample, ...] = (
+    lookup_then_calculate(
+        "By what percentage did the number of visitors to the Aldmoor Museum grow from 2019 to 2023?",
+        "Aldmoor Museum visitors 2019 2023",
+        snippets("The Aldmoor Museum welcomed 84,000 visitors in 2019.", "In 2023 the museum counted 96,600 visitors, a record."),
+        "(96600-84000)/84000*100", "15",
+        "The Aldmoor Museum's visitors grew by 15%, from 84,000 in 2019 to 96,600 in 2023.",
+    ),
+    lookup_then_calculate(
+        "How many years passed between the founding of Brackwater College and the opening of its library?",
+        "Brackwater College founded library opened",
+        snippets("Brackwater College was founded in 1872 by the town's merchants.", "The Brackwater College library opened in 1931."),
+        "1931-1872", "59",
+        "59 years: Brackwater College was founded in 1872 and its library opened in 1931.",
+    ),
+    lookup_then_calculate(
+        "How old was the Tolland Lighthouse in 2020?",
+        "Tolland Lighthouse built year",
+        snippets("The Tolland Lighthouse was built in 1856 on the north cape.", "The lighthouse has been automated since 1979."),
+        "2020-1856", "164",
+        "The Tolland Lighthouse, built in 1856, was 164 years old in 2020.",
+    ),
+    lookup_then_calculate(
+        "How many tonnes of cargo does the port of Skarholm handle in a 30-day month?",
+        "port of Skarholm cargo per day",
+        snippets("The port of Skarholm handles about 4,200 tonnes of cargo a day.", "Skarholm is a small port town on the east coast."),
+        "4200*30", "126000",
+        "About 126,000 tonnes (4,200 tonnes a day for 30 days).",
+    ),
+    lookup_then_calculate(
+        "What is the total capacity of the Hollin Dam's turbines, in megawatts?",
+        "Hollin Dam turbines capacity",
+        snippets("The Hollin Dam power station has 6 turbines of 45 MW each.", "The dam was completed in 1968."),
+        "6*45", "270",
+        "The Hollin Dam's turbines have a total capacity of 270 MW (6 turbines of 45 MW).",
+    ),
+    lookup_then_calculate(
+        "How many more employees does Brightwell Bank have than Corland Bank?",
+        "Brightwell Bank Corland Bank employees",
+        snippets("Brightwell Bank employs 8,450 people in its branches and offices.", "Corland Bank has 5,920 employees."),
+        "8450-5920", "2530",
+        "Brightwell Bank has 2,530 more employees than Corland Bank (8,450 against 5,920).",
+    ),
+    lookup_then_calculate(
+        "By how many million euros did Orsten Motors' profit grow from 2021 to 2022?",
+        "Orsten Motors profit 2021 2022",
+        snippets("Orsten Motors reported a profit of 214 million euros in 2021.", "In 2022 Orsten Motors' profit rose to 251 million euros."),
+        "251-214", "37",
+        "Orsten Motors' profit grew by 37 million euros, from 214 to 251 million.",
+    ),
+    lookup_then_calculate(
+        "How many hours does the ferry from Halsey to Norrby take?",
+        "Halsey Norrby ferry distance speed",
+        snippets("The Halsey to Norrby ferry route is 84 km long.", "The ferry cruises at 28 km/h."),
+        "84/28", "3",
+        "The ferry takes 3 hours (84 km at 28 km/h).",
+    ),
+    lookup_then_calculate(
+        "星河图书馆平均每位读者有多少册藏书？", "星河图书馆 藏书 读者数量",
+        snippets("星河图书馆藏书共42万册。", "星河图书馆注册读者约1.4万人。"),
+        "42万/1.4万", "30",
+        "星河图书馆平均每位读者有30册藏书（42万册藏书，1.4万名读者）。", zh=True,
+    ),
+    lookup_then_calculate(
+        "青石镇2023年的游客人数比2020年增长了百分之多少？", "青石镇 游客人数 2020 2023",
+        snippets("青石镇2020年接待游客12万人次。", "2023年青石镇接待游客18万人次。"),
+        "(18-12)/12*100", "50",
+        "青石镇2023年的游客人数比2020年增长了50%（从12万人次增至18万人次）。", zh=True,
+    ),
+)
+
+SEARCH_EXAMPLES = SEARCH_EXAMPLES + SEARCH_POOL + LOOKUP_THEN_CALCULATE
