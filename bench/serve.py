@@ -154,29 +154,41 @@ def engine_streams(engine_url: str, model: str, streams: int, tokens: int = 64) 
     return sum(made) / (time.monotonic() - started)
 
 
+@dataclass
+class Engine:
+    """What `moss-agent serve` runs on: its arguments, the model to ask for, a label, and the
+    engine's own URL when it is a server of its own (None when the model is in process)."""
+
+    serve_args: list[str]
+    model: str
+    label: str
+    url: str | None = None
+
+
 @contextlib.contextmanager
-def engine_for(backend: str, args: argparse.Namespace, work: Path) -> Iterator[tuple[list[str], str, str]]:
-    """The serve arguments for `backend`, the model name to ask for, and the engine's label."""
+def engine_for(backend: str, args: argparse.Namespace, work: Path) -> Iterator[Engine]:
+    """The engine `backend` needs, started for the length of the block."""
     from agent.backends.assets import default_model_path
 
     gguf = default_model_path(progress=True)
     if backend == "llamacpp":
-        yield ["--backend", "llamacpp"], "", "in process (1 turn at a time)"
+        yield Engine(["--backend", "llamacpp"], "", "in process (1 turn at a time)")
         return
     binary = llama_server.find(args.llama_server)
     if binary is not None:
         with llama_server.running(binary, gguf, alias=ALIAS, slots=args.slots, threads=args.threads,
                                   ctx_per_slot=4096, log=work / "llama-server.log",
                                   extra_args=shlex.split(args.server_args)) as url:
-            yield (["--backend", "http", "--base-url", url, "--model", ALIAS, "--concurrency", str(args.slots)],
-                   ALIAS, f"llama-server, {args.slots} slots")
+            yield Engine(["--backend", "http", "--base-url", url, "--model", ALIAS, "--concurrency", str(args.slots)],
+                         ALIAS, f"llama-server, {args.slots} slots", url)
         return
     from agent.backends.llamacpp_server import local_server
 
     print("note: no llama-server (python bench/llama_server.py --build); using llama-cpp-python's server, "
           "which runs one request at a time", file=sys.stderr)
     with local_server(gguf, threads=args.threads, log=work / "llama-cpp-python-server.log") as url:
-        yield ["--backend", "http", "--base-url", url, "--model", ALIAS], ALIAS, "llama-cpp-python server (1 slot)"
+        yield Engine(["--backend", "http", "--base-url", url, "--model", ALIAS], ALIAS,
+                     "llama-cpp-python server (1 slot)", url)
 
 
 def check_store(db: Path, answered: int) -> str:
@@ -193,8 +205,9 @@ def check_store(db: Path, answered: int) -> str:
 
 def bench_backend(backend: str, args: argparse.Namespace, work: Path) -> tuple[list[Level], str]:
     db = work / f"{backend}.db"
-    with engine_for(backend, args, work) as (serve_args, model, engine):
-        serve_args = [*serve_args, "--tools", "Calculate,Solve", "--db", str(db),
+    with engine_for(backend, args, work) as found:
+        model, engine = found.model, found.label
+        serve_args = [*found.serve_args, "--tools", "Calculate,Solve", "--db", str(db),
                       "--max-queue", str(args.max_queue)]
         with serve_process(serve_args, log=work / f"serve-{backend}.log", timeout=600) as url:
             model = model or httpx.get(url + "/v1/models").json()["data"][0]["id"]
@@ -206,8 +219,8 @@ def bench_backend(backend: str, args: argparse.Namespace, work: Path) -> tuple[l
                 slots = run_level(url, model, backend, engine, args.slots, 1, args.max_seconds)
                 warm.answered += slots.answered
             levels = [run_level(url, model, backend, engine, n, args.turns, args.max_seconds) for n in args.clients]
-        if backend == "http":
-            engine_url = serve_args[serve_args.index("--base-url") + 1]
+        if found.url is not None:
+            engine_url = found.url
             engine_streams(engine_url, model, 1)  # warm-up: the prompt prefilled, the graph built
             alone = engine_streams(engine_url, model, 1)
             streams = sorted({min(level.clients, args.slots) for level in levels})  # N beyond the slots: measured once
