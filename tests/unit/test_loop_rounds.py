@@ -36,8 +36,8 @@ def arithmetic(calls: list[Call]) -> list[ToolResult]:
     return out
 
 
-#: Further rounds and the retry are off by default (they did not pay with the embedded model);
-#: these tests are about them.
+#: The retry is off by default (it did not pay with the embedded model); these tests are about it
+#: and about further rounds, which are on.
 ROUNDS_ON = TurnPolicy(more_rounds=True, retry_failed=True)
 
 
@@ -76,6 +76,14 @@ def test_the_model_may_open_a_second_round_and_the_transcript_is_its_rendering()
     )
     # the second round's thoughts were written after the first round's Results
     assert 'Calculate("12*3") => 36\n<eor>\n<|Inner Thoughts|>:' in backend.calls[2]
+
+
+def test_further_rounds_are_on_by_default_and_the_retry_is_off() -> None:
+    assert TurnPolicy().more_rounds and not TurnPolicy().retry_failed
+    _, events, result = run(TWO_ROUNDS, policy=TurnPolicy())
+    assert [c.text for c in result.calls] == ['Calculate("12*3")', 'Calculate("36*2")'] and result.reply == "It is 72."
+    _, events, result = run([" Multiply.<eot>", ' Calculate("twelve*3")<eoc>', " It failed.<eom>"], policy=TurnPolicy())
+    assert not [e for e in events if isinstance(e, RoundStarted)] and result.reply == "It failed."
 
 
 def test_without_more_rounds_the_reply_follows_the_first_results() -> None:
