@@ -304,6 +304,12 @@ CALCULATE_POOL += (
     ToolExample(question='Pencils are packed 8 to a box. How many full boxes can be filled with 250 pencils, and how many pencils are left over?',
                 rounds=(example_round(CALC, ('Calculate("250 // 8")', ToolResult.value('31')), ('Calculate("250 mod 8")', ToolResult.value('2'))),),
                 reply='31 full boxes, with 2 pencils left over.', retrieved=True),
+    _pooled('8，11，14，17，20这五个数的平均数是多少？',
+            'Calculate("mean(8, 11, 14, 17, 20)")', '14', '这组数据的平均数是14。'),
+    _pooled('I walked 5, 7.5, 6, 8 and 4 km on five days. How far did I walk per day on average?',
+            'Calculate("mean(5, 7.5, 6, 8, 4)")', '6.1', 'You walked 6.1 km per day on average.'),
+    _pooled('商店买了3个书包，每个45.5元，又买了12支笔，每支3元，一共花了多少元？',
+            'Calculate("3*45.5+12*3")', '172.5', '一共花了172.5元。'),
 )
 
 CALCULATE_EXAMPLES = CALCULATE_EXAMPLES + CALCULATE_POOL
