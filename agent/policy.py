@@ -53,7 +53,8 @@ class TurnPolicy(BaseModel):
     needs: with the pool's lookup-then-calculate examples, the tuning split's 15 such questions
     went from 0 to 9 right (the examples were written after reading them). The retry changed
     nothing: the model restates the failing call or does the arithmetic in its thoughts. A
-    larger model served over HTTP may do better: switch it on and measure with `--option 'policy={"retry_failed": true}'`.
+    larger model served over HTTP may do better: switch it on and measure with
+    `--option 'policy={"retry_failed": true}'`.
     """
 
     more_rounds: bool = True

@@ -186,13 +186,10 @@ CALCULATE_POOL: tuple[ToolExample, ...] = (
             "最多能分给12个小朋友。"),
     _pooled("Calculate 17 + 28 * 3 - 46 / 2.", 'Calculate("17+28*3-46/2")', "78", "17 + 28 * 3 - 46 / 2 = 78."),
     _pooled("2.5乘以4.8再减去3.6等于多少？", 'Calculate("2.5*4.8-3.6")', "8.4", "2.5乘以4.8再减去3.6等于8.4。"),
-)
-
-# More pool turns, one for each kind of question the first pools left without a close example:
-# conversions of temperature, area, mass and speed, work and inverse proportion, percentages of
-# growth and interest, rounding to tens and tenths, medians, several steps in one expression.
-# Written from general knowledge of such word problems, not from the development questions.
-CALCULATE_POOL += (
+    # More pool turns, one for each kind of question the first pools left without a close example:
+    # conversions of temperature, area, mass and speed, work and inverse proportion, percentages of
+    # growth and interest, rounding to tens and tenths, medians, several steps in one expression.
+    # Written from general knowledge of such word problems, not from the development questions.
     _pooled('What is 98.6 °F in degrees Celsius?',
             'Calculate("98.6 degF to degC")', '37 degC', '98.6 °F is 37 °C.'),
     _pooled('How many square feet are in 45 square metres?',
@@ -271,12 +268,10 @@ CALCULATE_POOL += (
             'Calculate("p=7; q=p^2-10; 3q+p")', '124', '3q + p = 124.'),
     _pooled('Let g(t) = 3t^2 - t + 4. Calculate g(-2).',
             'Calculate("g(t)=3t^2-t+4; g(-2)")', '18', 'g(-2) = 18.'),
-)
-# A third batch: a forward discount beside the reverse one (打七五折 is a product, not a quotient),
-# prices rounded to the cent, least common denominators, roots asked in words, volumes in litres,
-# a quotient with its remainder (two calls in one round). Written after reading the misses of the
-# tuning split's held-out part (`bench/accuracy.py --split tune --skip 4`), in other words and numbers.
-CALCULATE_POOL += (
+    # A third batch: a forward discount beside the reverse one (打七五折 is a product, not a quotient),
+    # prices rounded to the cent, least common denominators, roots asked in words, volumes in litres,
+    # a quotient with its remainder (two calls in one round). Written after reading the misses of the
+    # tuning split's held-out part (`bench/accuracy.py --split tune --skip 4`), in other words and numbers.
     _pooled('去年销售额是1250万元，今年是1400万元，增长了百分之几？',
             'Calculate("(1400-1250)/1250*100")', '12', '今年比去年增长了12%。'),
     _pooled('一双鞋原价320元，打七五折出售，现价多少元？',

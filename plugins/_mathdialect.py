@@ -61,7 +61,7 @@ _SYMBOLS = {
     "π": "pi",
 }
 
-_MAGNITUDES = {
+_CHINESE_MAGNITUDES = {
     "万亿": 12,
     "千亿": 11,
     "百亿": 10,
@@ -71,12 +71,9 @@ _MAGNITUDES = {
     "百万": 6,
     "十万": 5,
     "万": 4,
-    "thousand": 3,
-    "million": 6,
-    "billion": 9,
-    "trillion": 12,
 }
-_ENGLISH_MAGNITUDES = [word for word in _MAGNITUDES if word.isascii()]
+_ENGLISH_MAGNITUDES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_MAGNITUDES = {**_CHINESE_MAGNITUDES, **_ENGLISH_MAGNITUDES}
 
 _UNITS = (
     "人民币 美元 欧元 日元 英镑 港元 港币 韩元 卢布 块钱 元 块 角 "
@@ -89,7 +86,7 @@ _UNITS = (
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _UNIT_RE = re.compile(
     r"(?P<num>" + _NUMBER + r")\s*"
-    r"(?P<mag>" + "|".join(sorted(set(_MAGNITUDES) - set(_ENGLISH_MAGNITUDES), key=len, reverse=True)) + r")?"
+    r"(?P<mag>" + "|".join(sorted(_CHINESE_MAGNITUDES, key=len, reverse=True)) + r")?"
     r"(?P<unit>" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")?"
 )
 _ENGLISH_MAGNITUDE_RE = re.compile(

@@ -85,11 +85,8 @@ SOLVE_POOL: tuple[ToolExample, ...] = (
             "The number is 120."),
     _pooled("The mean of 70, 85, 90 and a fourth score is 80. What is the fourth score?", EQUATION,
             'Solve("mean(70, 85, 90, x)=80")', ["x = 75"], "The fourth score is 75."),
-)
-
-# More pool turns: systems from ages, coins and multiples, three unknowns, quadratics written in
-# words (areas, consecutive integers, a thrown ball). Written like the ones above.
-SOLVE_POOL += (
+    # More pool turns: systems from ages, coins and multiples, three unknowns, quadratics written in
+    # words (areas, consecutive integers, a thrown ball). Written like the ones above.
     _pooled('A father is 3 times as old as his son. In 12 years he will be twice as old as his son. How old are they now?', SOLVE,
             'Solve("f=3s; f+12=2(s+12)")', ['f = 36', 's = 12'], 'The son is 12 and the father is 36.'),
     _pooled('I have 20 coins of 5 and 10 cents worth 145 cents in all. How many of each coin do I have?', SOLVE,
@@ -110,11 +107,9 @@ SOLVE_POOL += (
             'Solve("-5t^2+20t=15")', ['t_0 = 1', 't_1 = 3'], 'It is 15 m high after 1 second and after 3 seconds.'),
     _pooled('What are the roots of 4x^2 - 9 = 0?', EQUATION,
             'Solve("4x^2-9=0")', ['x_0 = -3/2', 'x_1 = 3/2'], 'The roots are x = -3/2 and x = 3/2.'),
-)
-# A third batch: tickets of two prices in Chinese, a mixture, rectangles and consecutive numbers
-# in Chinese, the score that brings a mean to a target. Written after reading the misses of the
-# tuning split's held-out part, in other words and numbers.
-SOLVE_POOL += (
+    # A third batch: tickets of two prices in Chinese, a mixture, rectangles and consecutive numbers
+    # in Chinese, the score that brings a mean to a target. Written after reading the misses of the
+    # tuning split's held-out part, in other words and numbers.
     _pooled('学校买了篮球和足球共30个，一共花了2160元。篮球每个80元，足球每个60元，篮球和足球各买了多少个？', ZH_SOLVE,
             'Solve("x+y=30; 80x+60y=2160")', ['x = 18', 'y = 12'], '篮球买了18个，足球买了12个。'),
     _pooled('How many litres of a 10% acid solution and of a 40% acid solution must be mixed to get 30 litres of a 20% solution?', SOLVE,
