@@ -65,6 +65,20 @@ SEARCH_EXAMPLES: tuple[ToolExample, ...] = (
 ZH_SEARCH = "这是一个关于事实的问题，所以我使用搜索引擎。"
 ZH_CALC = "这是一个计算问题，所以我使用计算器。"
 
+
+def lookup_then_calculate(question: str, search: str, found: ToolResult, expression: str, value: str,
+                          reply: str, zh: bool = False) -> ToolExample:
+    """A pool turn in two rounds: look the facts up, then compute on what was found."""
+    return ToolExample(
+        question=question,
+        rounds=(
+            example_round(ZH_SEARCH if zh else SEARCH, (f'Search("{search}")', found)),
+            example_round(ZH_CALC if zh else CALC, (f'Calculate("{expression}")', ToolResult.value(value))),
+        ),
+        reply=reply, retrieved=True,
+    )
+
+
 # The pool `TurnPolicy.nearest_examples` searches: facts about lesser-known places and firms
 # (looked up, not recalled), and a lookup followed by a calculation on what it found (a second
 # round, taken when `TurnPolicy.more_rounds` is on). Written for the pool, not taken from the
@@ -105,52 +119,31 @@ SEARCH_POOL: tuple[ToolExample, ...] = (
         'Search("苏州工业园区 企业数量")', snippets("截至2023年底，苏州工业园区累计注册企业超过5万家。", "苏州工业园区成立于1994年。"),
         "截至2023年底，苏州工业园区累计注册企业超过5万家。", retrieved=True,
     ),
-    ToolExample(
-        question="What is the population density of Iceland, in people per square kilometre?",
-        rounds=(
-            example_round(SEARCH, ('Search("Iceland population area")', snippets("Iceland has about 390,000 inhabitants and an area of 103,000 square kilometres.", "Reykjavik is the capital of Iceland."))),
-            example_round(CALC, ('Calculate("390000/103000")', ToolResult.value("3.78640776699"))),
-        ),
-        reply="Iceland has about 3.8 people per square kilometre (390,000 people on 103,000 km²).", retrieved=True,
+    lookup_then_calculate(
+        "What is the population density of Iceland, in people per square kilometre?",
+        "Iceland population area", snippets("Iceland has about 390,000 inhabitants and an area of 103,000 square kilometres.", "Reykjavik is the capital of Iceland."),
+        "390000/103000", "3.78640776699",
+        "Iceland has about 3.8 people per square kilometre (390,000 people on 103,000 km²).",
     ),
-    ToolExample(
-        question="上海中心大厦比东方明珠电视塔高多少米？",
-        rounds=(
-            example_round(ZH_SEARCH, ('Search("上海中心大厦 东方明珠 高度")', snippets("上海中心大厦高632米，是中国第一高楼。", "东方明珠广播电视塔高468米，位于上海浦东陆家嘴。"))),
-            example_round(ZH_CALC, ('Calculate("632-468")', ToolResult.value("164"))),
-        ),
-        reply="上海中心大厦高632米，东方明珠高468米，上海中心大厦比东方明珠高164米。", retrieved=True,
+    lookup_then_calculate(
+        "上海中心大厦比东方明珠电视塔高多少米？",
+        "上海中心大厦 东方明珠 高度", snippets("上海中心大厦高632米，是中国第一高楼。", "东方明珠广播电视塔高468米，位于上海浦东陆家嘴。"),
+        "632-468", "164",
+        "上海中心大厦高632米，东方明珠高468米，上海中心大厦比东方明珠高164米。", zh=True,
     ),
-    ToolExample(
-        question="How much revenue did the Faroe Islands' salmon exports bring in per tonne exported?",
-        rounds=(
-            example_round(SEARCH, ('Search("Faroe Islands salmon exports tonnes revenue")', snippets("In 2022 the Faroe Islands exported 88,000 tonnes of farmed salmon, worth 5.2 billion Danish kroner.", "Salmon is the largest export of the Faroe Islands."))),
-            example_round(CALC, ('Calculate("5200000000/88000")', ToolResult.value("59090.9090909"))),
-        ),
-        reply="About 59,091 Danish kroner per tonne (5.2 billion kroner for 88,000 tonnes in 2022).", retrieved=True,
+    lookup_then_calculate(
+        "How much revenue did the Faroe Islands' salmon exports bring in per tonne exported?",
+        "Faroe Islands salmon exports tonnes revenue", snippets("In 2022 the Faroe Islands exported 88,000 tonnes of farmed salmon, worth 5.2 billion Danish kroner.", "Salmon is the largest export of the Faroe Islands."),
+        "5200000000/88000", "59090.9090909",
+        "About 59,091 Danish kroner per tonne (5.2 billion kroner for 88,000 tonnes in 2022).",
     ),
-    ToolExample(
-        question="青海湖平均每平方千米的湖水有多少立方米？",
-        rounds=(
-            example_round(ZH_SEARCH, ('Search("青海湖 面积 蓄水量")', snippets("青海湖面积约4400平方千米，蓄水量约1050亿立方米。", "青海湖是中国最大的内陆咸水湖。"))),
-            example_round(ZH_CALC, ('Calculate("105000000000/4400")', ToolResult.value("23863636.3636"))),
-        ),
-        reply="青海湖平均每平方千米约有2386万立方米的湖水（1050亿立方米除以4400平方千米）。", retrieved=True,
+    lookup_then_calculate(
+        "青海湖平均每平方千米的湖水有多少立方米？",
+        "青海湖 面积 蓄水量", snippets("青海湖面积约4400平方千米，蓄水量约1050亿立方米。", "青海湖是中国最大的内陆咸水湖。"),
+        "105000000000/4400", "23863636.3636",
+        "青海湖平均每平方千米约有2386万立方米的湖水（1050亿立方米除以4400平方千米）。", zh=True,
     ),
 )
-
-def lookup_then_calculate(question: str, search: str, found: ToolResult, expression: str, value: str,
-                          reply: str, zh: bool = False) -> ToolExample:
-    """A pool turn in two rounds: look the facts up, then compute on what was found."""
-    return ToolExample(
-        question=question,
-        rounds=(
-            example_round(ZH_SEARCH if zh else SEARCH, (f'Search("{search}")', found)),
-            example_round(ZH_CALC if zh else CALC, (f'Calculate("{expression}")', ToolResult.value(value))),
-        ),
-        reply=reply, retrieved=True,
-    )
-
 
 # Questions that ask for arithmetic on facts they do not give: growth between two years, the
 # time between two events, an age, a total, a share per person, a difference between two
