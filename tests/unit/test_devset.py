@@ -152,12 +152,12 @@ def test_generated_params_are_what_the_question_says(question) -> None:
 
 
 def test_no_question_is_written_like_the_few_shot_examples() -> None:
-    from agent.examples import PLAIN_EXAMPLES
+    from agent.examples import PLAIN_EXAMPLES, PLAIN_POOL
     from tools import Registry
 
     registry = Registry.discover()
     shots = {e.question for name in ("Calculate", "Solve", "Search") for e in registry.get(name).examples}
-    shots |= {e.question for e in PLAIN_EXAMPLES}
+    shots |= {e.question for e in (*PLAIN_EXAMPLES, *PLAIN_POOL)}
     assert not [q.q for q in QUESTIONS if q.q in shots]
     # The examples ask "What is 1234 multiplied by 56?", "What is 12.5% of 880?", "What is 91000 divided by 35?".
     assert not [q.q for q in QUESTIONS if re.fullmatch(r"What is [\d.%]+ (multiplied by|divided by|of) [\d.]+\?", q.q)]
