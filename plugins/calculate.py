@@ -24,6 +24,7 @@ never reaches `eval`, numexpr or pint's parser.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from plugins._calcdefs import (
@@ -40,7 +41,7 @@ from plugins._calcunits import Converted, convert, load_registry
 from plugins._mathdialect import normalize
 from plugins._mathdisplay import format_number
 from plugins._mathparse import FUNCTIONS, Name, Part, parse_program
-from plugins.errors import MathError
+from plugins.errors import MathError, quote
 from tools import ErrorKind, Tool, ToolFailure
 from tools.examples import ToolExample
 
@@ -72,7 +73,36 @@ def _define(part: Part, env: dict[str, Number], functions: dict[str, Function]) 
 def calculate_value(expression: str) -> Number | Converted:
     """Evaluate `expression` (MOSS dialect) to an int, a float or a unit conversion's result;
     raise `MathError`."""
-    parts = parse_program(normalize(expression), implicit=True, conversions=True)
+    text = normalize(expression)
+    try:
+        return _evaluate_program(text)
+    except MathError as exc:
+        if type(exc) is MathError and _words_without_numbers(text):
+            raise MathError(_NO_NUMBER.format(quote(text, 40))) from None
+        raise
+
+
+# A small model asked about a company's figures writes them as words
+# (`Calculate("Corvell Robotics revenue per robot")`); the parser's complaint about the first
+# unknown word ("unknown unit 'Corvell'") does not tell it what it lacks: the numbers.
+_NO_NUMBER = (
+    "{} holds no number: Calculate needs the numbers themselves. If they are facts "
+    "(a price, a count, a year), look them up first, then calculate with them"
+)
+
+
+def _words_without_numbers(text: str) -> bool:
+    """No digit, and a word that is not a function or constant (`x+y` is algebra, not this)."""
+    if any(c.isdigit() for c in text):
+        return False
+    return any(w.lower() not in FUNCTIONS and w.lower() not in CONSTANTS for w in _WORD.findall(text))
+
+
+_WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?![\w(])")
+
+
+def _evaluate_program(text: str) -> Number | Converted:
+    parts = parse_program(text, implicit=True, conversions=True)
     if len(parts) > MAX_STATEMENTS:
         raise MathError(f"{len(parts)} statements; the limit is {MAX_STATEMENTS}")
     env: dict[str, Number] = dict(CONSTANTS)
