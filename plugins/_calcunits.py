@@ -207,10 +207,47 @@ def unit_text(node: Node) -> str:
     raise MathError("after 'to' write units only, e.g. 'to km/h'")
 
 
+# Area and volume as English writes them: `square metres`, `sq ft`, `cubic feet`, `cm cubed`.
+_POWER_BEFORE = {"square": 2, "sq": 2, "cubic": 3, "cu": 3}
+_POWER_AFTER = {"squared": 2, "cubed": 3}
+
+
+def _power_words(node: Node) -> Node:
+    """`square metres` (parsed as the product square*metres) as metres^2, and `cm cubed` as
+    cm^3, in a conversion's source or target; anything else unchanged."""
+    if isinstance(node, Neg):
+        return Neg(_power_words(node.operand))
+    if not isinstance(node, Chain):
+        return node
+    items = [("*", node.first), *node.rest]
+    out: list[tuple[str, Node]] = []
+    i = 0
+    while i < len(items):
+        op, operand = items[i]
+        ahead = items[i + 1] if i + 1 < len(items) else None
+        if (isinstance(operand, Name) and operand.id.lower() in _POWER_BEFORE and ahead is not None
+                and ahead[0] == "*" and isinstance(ahead[1], Name)):
+            power = _POWER_BEFORE[operand.id.lower()]
+            out.append((op, Pow(ahead[1], Num(power, str(power)))))
+            i += 2
+            continue
+        if (isinstance(operand, Name) and operand.id.lower() in _POWER_AFTER and op == "*" and out
+                and isinstance(out[-1][1], Name)):
+            power = _POWER_AFTER[operand.id.lower()]
+            out[-1] = (out[-1][0], Pow(out[-1][1], Num(power, str(power))))
+            i += 1
+            continue
+        out.append((op, _power_words(operand)))
+        i += 1
+    first = out[0][1]
+    return Chain(first, tuple(out[1:])) if len(out) > 1 else first
+
+
 def convert(
     source: Node, target: Node, env: Mapping[str, Number], functions: Mapping[str, Function]
 ) -> Converted:
     """`source` (a quantity) in the units `target`; `seconds in 3 days` reads both ways."""
+    source, target = _power_words(source), _power_words(target)
     if _has_number(target) and not _has_number(source):
         source, target = target, source
     if _has_number(target):

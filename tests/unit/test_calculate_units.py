@@ -48,11 +48,25 @@ REPO = Path(__file__).resolve().parents[2]
         ("5 µm to nm", "5000 nm"),
         ("1 kWh to J", "3600000 J"),
         ("d=5; d km to m", "5000 m"),
+        # areas and volumes in words: square/sq and cubic/cu before a unit, squared/cubed after
+        ("45 square metres to square feet", "484.375968752 feet^2"),
+        ("406892.2 cubic metres to millilitres", "406892200000 millilitres"),
+        ("2 sq m to cm^2", "20000 cm^2"),
+        ("10 cu ft to L", "283.16846592 L"),
+        ("3 m squared to cm^2", "30000 cm^2"),
+        ("1 m cubed to L", "1000 L"),
+        ("-3 cubic m to L", "-3000 L"),
         ("2*3 km to m", "6000 m"),
     ],
 )
 def test_conversions(expression: str, expected: str) -> None:
     assert calculate_text(expression) == expected
+
+
+@pytest.mark.parametrize("expression", ["1 square to m", "2 square square m to cm^2", "5 cubic to L", "3 m squared squared to cm"])
+def test_a_power_word_needs_one_unit_beside_it(expression: str) -> None:
+    with pytest.raises(MathError):
+        calculate_text(expression)
 
 
 def test_a_conversion_keeps_the_target_units_as_written() -> None:
