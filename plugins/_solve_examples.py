@@ -97,10 +97,10 @@ SOLVE_POOL: tuple[ToolExample, ...] = (
             'Solve("x+y=56; x=3y")', ['x = 42', 'y = 14'], '甲数是42，乙数是14。'),
     _pooled('Solve x + y + z = 6, x - y = 1 and y + z = 5.', SOLVE,
             'Solve("x+y+z=6; x-y=1; y+z=5")', ['x = 1', 'y = 0', 'z = 5'], 'x = 1, y = 0 and z = 5.'),
-    _pooled('A rectangle is 3 m longer than it is wide and its area is 40 square metres. How wide is it?', EQUATION,
-            'Solve("w*(w+3)=40")', ['w_0 = -8', 'w_1 = 5'], 'It is 5 m wide (and 8 m long).'),
-    _pooled('The product of two consecutive positive integers is 132. What are they?', EQUATION,
-            'Solve("n*(n+1)=132")', ['n_0 = -12', 'n_1 = 11'], 'The integers are 11 and 12.'),
+    _pooled('A rectangle is 3 m longer than it is wide and its area is 40 square metres. How long and how wide is it?', SOLVE,
+            'Solve("w*l=40; l=w+3")', ['l_0 = -5', 'w_0 = -8', 'l_1 = 8', 'w_1 = 5'], 'It is 8 m long and 5 m wide.'),
+    _pooled('The product of two consecutive positive integers is 132. What are they?', SOLVE,
+            'Solve("n*m=132; m=n+1")', ['m_0 = -11', 'n_0 = -12', 'm_1 = 12', 'n_1 = 11'], 'The integers are 11 and 12.'),
     _pooled('一个数的平方减去这个数的3倍等于28，这个数是多少？', ZH_EQUATION,
             'Solve("x^2-3x=28")', ['x_0 = -4', 'x_1 = 7'], '这个数是7或-4。'),
     _pooled("A ball's height is h = -5t^2 + 20t metres after t seconds. When is it 15 m high?", EQUATION,
@@ -114,12 +114,33 @@ SOLVE_POOL: tuple[ToolExample, ...] = (
             'Solve("x+y=30; 80x+60y=2160")', ['x = 18', 'y = 12'], '篮球买了18个，足球买了12个。'),
     _pooled('How many litres of a 10% acid solution and of a 40% acid solution must be mixed to get 30 litres of a 20% solution?', SOLVE,
             'Solve("x+y=30; 0.1x+0.4y=0.2*30")', ['x = 20', 'y = 10'], 'Mix 20 litres of the 10% solution with 10 litres of the 40% solution.'),
-    _pooled('一个长方形的长比宽多4米，面积是96平方米，长和宽各是多少米？', ZH_EQUATION,
-            'Solve("x*(x+4)=96")', ['x_0 = -12', 'x_1 = 8'], '宽是8米，长是12米。'),
-    _pooled('两个连续偶数的积是168，这两个数是多少？', ZH_EQUATION,
-            'Solve("x*(x+2)=168")', ['x_0 = -14', 'x_1 = 12'], '这两个数是12和14（或者-14和-12）。'),
+    _pooled('一个长方形的长比宽多4米，面积是96平方米，长和宽各是多少米？', ZH_SOLVE,
+            'Solve("x*y=96; y=x+4")', ['x_0 = -12', 'y_0 = -8', 'x_1 = 8', 'y_1 = 12'], '宽是8米，长是12米。'),
+    _pooled('两个连续偶数的积是168，这两个数是多少？', ZH_SOLVE,
+            'Solve("x*y=168; y=x+2")', ['x_0 = -14', 'y_0 = -12', 'x_1 = 12', 'y_1 = 14'], '这两个数是12和14（或者-14和-12）。'),
     _pooled('After tests of 75, 82 and 90, what score on the next test makes the average exactly 85?', EQUATION,
             'Solve("mean(75, 82, 90, x)=85")', ['x = 93'], 'A score of 93 on the next test makes the average exactly 85.'),
+    # A fourth batch, by kind of problem: systems given as equations in Chinese and with letters
+    # other than x and y, two prices from two purchases, a boat with and against a current, a
+    # square grown to a given area, a rectangle twice as long as wide, two odd numbers and a cubic.
+    # Where the question asks for two numbers, the call has two unknowns, so that the reply reads
+    # both from Results instead of working one out itself. Not read from the development questions.
+    _pooled('解方程组：3x + 2y = 12，x - y = -1。', ZH_SOLVE,
+            'Solve("3x+2y=12; x-y=-1")', ['x = 2', 'y = 3'], '方程组的解是 x = 2，y = 3。'),
+    _pooled('Solve for a and b: 4a - 3b = 1 and 2a + b = 13.', SOLVE,
+            'Solve("4a-3b=1; 2a+b=13")', ['a = 4', 'b = 5'], 'a = 4 and b = 5.'),
+    _pooled('买3支钢笔和2本笔记本共用36元，买1支钢笔和4本笔记本共用32元，钢笔和笔记本的单价各是多少元？', ZH_SOLVE,
+            'Solve("3x+2y=36; x+4y=32")', ['x = 8', 'y = 6'], '钢笔每支8元，笔记本每本6元。'),
+    _pooled('A boat goes 24 km downstream in 2 hours and comes back upstream in 3 hours. What are its speed in still water and the speed of the current?', SOLVE,
+            'Solve("2(b+c)=24; 3(b-c)=24")', ['b = 10', 'c = 2'], 'The boat goes 10 km/h in still water and the current is 2 km/h.'),
+    _pooled('一个正方形的边长增加3厘米后，面积是64平方厘米，原来的边长是多少厘米？', ZH_EQUATION,
+            'Solve("(x+3)^2=64")', ['x_0 = -11', 'x_1 = 5'], '原来的边长是5厘米。'),
+    _pooled('A rectangle is twice as long as it is wide and its area is 72 square metres. What are its length and width?', SOLVE,
+            'Solve("l*w=72; l=2w")', ['l_0 = -12', 'w_0 = -6', 'l_1 = 12', 'w_1 = 6'], 'It is 12 m long and 6 m wide.'),
+    _pooled('The product of two consecutive odd numbers is 323. What are the numbers?', SOLVE,
+            'Solve("x*y=323; y=x+2")', ['x_0 = -19', 'y_0 = -17', 'x_1 = 17', 'y_1 = 19'], 'The numbers are 17 and 19 (or -19 and -17).'),
+    _pooled('Find the roots of x^3 - 2x^2 - 5x + 6 = 0.', EQUATION,
+            'Solve("x^3-2x^2-5x+6=0")', ['x_0 = -2', 'x_1 = 1', 'x_2 = 3'], 'The roots are -2, 1 and 3.'),
 )
 
 SOLVE_EXAMPLES = SOLVE_EXAMPLES + SOLVE_POOL
