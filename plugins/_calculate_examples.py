@@ -414,6 +414,10 @@ CALCULATE_POOL: tuple[ToolExample, ...] = (
             'Calculate("120+(120-35)")', '205', '两种树一共有205棵。'),
     _pooled('Tickets cost $8 for adults and $5 for children. How much do 3 adults and 4 children pay?',
             'Calculate("3*8+4*5")', '44', 'They pay $44.'),
+    _pooled('A school has 120 boys and 135 girls. Each pays 6 dollars for a trip, and the bus costs 900 dollars. How much money is left?',
+            'Calculate("(120+135)*6-900")', '630', 'There are 630 dollars left.'),
+    _pooled('商店上午卖出45箱饮料，下午卖出38箱，每箱24瓶，一共卖出多少瓶？',
+            'Calculate("(45+38)*24")', '1992', '一共卖出1992瓶。'),
 )
 
 CALCULATE_EXAMPLES = CALCULATE_EXAMPLES + CALCULATE_POOL
