@@ -31,11 +31,26 @@ NGRAMS = (2, 3, 4)
 MAX_QUERY_CHARS = 2000
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACE = re.compile(r"\s+")
+#: The weight of a pool question that gives numbers when the user's does not, or the reverse.
+MISMATCH = 0.5
 
 
 def _normal(text: str) -> str:
     """Lower case, every number one `#`, runs of space one space."""
     return _SPACE.sub(" ", _DIGITS.sub("#", text.lower())).strip()
+
+
+def gives_numbers(question: str) -> bool:
+    """Whether the question holds a quantity to compute with (a year is a date, not one).
+
+    A question that gives its numbers is computed; one that only names things ("How much did
+    Corvell Robotics take in from its robots in 2023?") needs them looked up first, however
+    much its words resemble a calculation's. The n-grams cannot tell the two apart (they fold
+    numbers and weigh words), so the pool's examples of the other sort count half."""
+    return any(not _YEAR.fullmatch(n) for n in _DIGITS.findall(question))
+
+
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 
 def _grams(text: str) -> Counter[str]:
@@ -54,6 +69,7 @@ class NearestExamples:
         # Smoothed IDF (as scikit-learn's), so a gram in every question still weighs a little.
         self._idf = {g: math.log((1 + size) / (1 + d)) + 1 for g, d in documents.items()}
         self._vectors = [self._vector(c) for c in counts]
+        self._gives = [gives_numbers(t.question) for t in self.turns]
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
         weights = {g: (1 + math.log(n)) * self._idf[g] for g, n in counts.items() if g in self._idf}
@@ -61,9 +77,13 @@ class NearestExamples:
         return {g: w / norm for g, w in weights.items()}
 
     def scores(self, question: str) -> list[float]:
-        """Cosine similarity of the question to each pool question, in pool order."""
-        query = self._vector(_grams(question[:MAX_QUERY_CHARS]))
-        return [sum(w * vector.get(g, 0.0) for g, w in query.items()) for vector in self._vectors]
+        """Cosine similarity of the question to each pool question, in pool order, halved where
+        one of the two gives the numbers to compute with and the other does not."""
+        opening = question[:MAX_QUERY_CHARS]
+        query = self._vector(_grams(opening))
+        given = gives_numbers(opening)
+        return [sum(w * vector.get(g, 0.0) for g, w in query.items()) * (1.0 if given == other else MISMATCH)
+                for vector, other in zip(self._vectors, self._gives, strict=True)]
 
     def nearest(self, question: str, k: int) -> list[Turn]:
         """The `k` most similar pool turns, least similar first, so the nearest one sits right

@@ -7,7 +7,7 @@ from agent.backends.scripted import ScriptedBackend
 from agent.events import TurnStarted
 from agent.examples import PLAIN_EXAMPLES, PLAIN_POOL, pool_turns
 from agent.format import Turn
-from agent.nearest import NearestExamples
+from agent.nearest import MISMATCH, NearestExamples
 from tools import Registry
 
 REGISTRY = Registry.discover()
@@ -107,3 +107,27 @@ def test_a_huge_question_is_compared_by_its_opening() -> None:
     index = NearestExamples([turn("What is the cube root of 4913?"), turn("Tell me a joke.")])
     huge = "What is the cube root of 19683? " + "x" * 5_000_000
     assert index.nearest(huge, 1)[0].question == "What is the cube root of 4913?"
+
+
+def test_a_year_is_not_a_number_to_compute_with() -> None:
+    from agent.nearest import gives_numbers
+
+    assert not gives_numbers("How much did Corvell Robotics take in from its robots in 2023?")
+    assert not gives_numbers("从2021年到2023年，博物馆的游客增长了百分之几？")
+    assert not gives_numbers("Tell me a joke.")
+    assert gives_numbers("A club has 25 members who each pay 12 dollars.")
+    assert gives_numbers("What is 3.5 km in metres?")
+    assert gives_numbers("How much is 5 plus 2023?")
+
+
+def test_a_question_without_its_numbers_finds_a_lookup_before_a_calculation_in_its_words() -> None:
+    calculation = turn("A club has 25 members who each pay 12 dollars. How much money does the club take in?")
+    lookup = turn("How many visitors did the Harbour Museum have in 2022?")
+    index = NearestExamples([calculation, lookup])
+    question = "How much money did the Kessbridge club take in from its members in 2023?"
+    assert index.nearest(question, 1) == [lookup]
+    # the words alone lean the other way: the calculation shares "How much money ... take in"
+    by_calculation, by_lookup = index.scores(question)
+    assert by_calculation / MISMATCH > by_lookup
+    # a question that gives its numbers still finds the calculation
+    assert index.nearest("A club has 40 members who each pay 9 dollars. How much does it take in?", 1) == [calculation]
