@@ -27,10 +27,16 @@ from plugins._calcnum import (
     too_large_int,
     whole,
 )
+from plugins._calcfactor import INSIDE
 from plugins.errors import MathError, TooLarge
 from plugins._mathtokens import MAX_INT_BITS, MAX_INT_DIGITS
 
 _ORDINALS = {2: "square", 3: "cube"}
+
+
+def _factor_inside(value: Number) -> Number:
+    """`factor` inside arithmetic; alone it is `_calcfactor.factor`, whose text is no number."""
+    raise MathError(INSIDE)
 
 
 def _round(value: Number, ndigits: Number | None = None) -> Number:
@@ -225,6 +231,7 @@ _FUNCS: dict[str, Callable[..., Number]] = {
     "average": _mean,
     "avg": _mean,
     "median": _median,
+    "factor": _factor_inside,
 }
 
 

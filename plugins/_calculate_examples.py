@@ -418,6 +418,13 @@ CALCULATE_POOL: tuple[ToolExample, ...] = (
             'Calculate("(120+135)*6-900")', '630', 'There are 630 dollars left.'),
     _pooled('商店上午卖出45箱饮料，下午卖出38箱，每箱24瓶，一共卖出多少瓶？',
             'Calculate("(45+38)*24")', '1992', '一共卖出1992瓶。'),
+    # Prime factors: factor(n) answers with the product of primes.
+    _pooled('What are the prime factors of 391?',
+            'Calculate("factor(391)")', '17 * 23', 'The prime factors of 391 are 17 and 23 (391 = 17 × 23).'),
+    _pooled('把84分解质因数。',
+            'Calculate("factor(84)")', '2^2 * 3 * 7', '84 = 2 × 2 × 3 × 7。'),
+    _pooled('Is 1001 a prime number?',
+            'Calculate("factor(1001)")', '7 * 11 * 13', 'No: 1001 = 7 × 11 × 13, so it is not prime.'),
 )
 
 CALCULATE_EXAMPLES = CALCULATE_EXAMPLES + CALCULATE_POOL

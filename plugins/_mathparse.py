@@ -91,6 +91,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "average": (1, MAX_LIST),
     "avg": (1, MAX_LIST),
     "median": (1, MAX_LIST),
+    "factor": (1, 1),
 }
 """Every function either evaluator may know, with its (min, max) number of arguments. A name
 written in capitals (`LCM`, `Sqrt`) is read as the function it spells when only its case
@@ -107,7 +108,7 @@ OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 calculator's numbers use `_calcnum.binary`, which prices and keeps integers exact."""
 
 _SHOWN_FIRST = ("sqrt", "root", "cbrt", "gcd", "lcm", "mod", "round", "mean", "sum", "log", "ln",
-                "exp", "sin", "cos", "tan", "abs", "floor", "ceil", "factorial", "max", "min")
+                "exp", "sin", "cos", "tan", "abs", "floor", "ceil", "factorial", "factor", "max", "min")
 MESSAGE_LIMIT = 150
 """Longest refusal message: the model reads it after `No result.` and retries from it."""
 

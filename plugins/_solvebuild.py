@@ -105,6 +105,9 @@ class Build:
         if node.func in ("sum", "mean", "average", "avg"):  # "mean(63, 97, 71, x) = 80"
             total = sympy.Add(*(self.expr(arg) for arg in node.args))
             return total if node.func == "sum" else total / len(node.args)
+        if node.func == "factor":  # Calculate's factor() splits whole numbers, not polynomials
+            raise MathError("factor() is not supported in Solve: write the equation itself (x^2-1=0) "
+                            "for its roots, or Calculate factor(n) to split a whole number into primes")
         if node.func not in _FUNCTIONS and node.func != "root":
             raise MathError(f"{node.func}() is not supported in Solve; use Calculate for it")
         args = [self.expr(arg) for arg in node.args]

@@ -4,6 +4,7 @@ Accepted (see `_mathdialect` for the text rewriting and `_mathparse` for the gra
 `**` as right-associative power (`-3^2` is -9), implicit products (`2x`, `3(4+5)`), `%`
 (modulo between operands, percent after one: `6.7%`, `15% of 80`), `mod`, `//`, `!`, the
 functions in `_mathparse.FUNCTIONS` (`gcd`, `lcm`, `root(x, n)`, `cbrt`, `round(x, n)` ...),
+`factor(n)` alone (a whole number as a product of primes, `13 * 17`, see `_calcfactor`),
 `pi` and `e`, binary/hex/octal literals, full-width characters, Chinese units or magnitudes
 glued to numbers and English magnitude words after them (`589 million`). A call may define what it uses, `;`-separated, before the expression:
 quantities (`y=8-3+2; 5*y`) and functions (`f(x)=2x^2-3; f(7)`, see `_calcdefs`). A call
@@ -37,10 +38,12 @@ from plugins._calcdefs import (
 from plugins._calceval import CONSTANTS, evaluate
 from plugins._calcnum import Number
 from plugins._calculate_examples import CALCULATE_EXAMPLES
+from plugins._calcfactor import NAME as FACTOR
+from plugins._calcfactor import Factored, factor
 from plugins._calcunits import Converted, convert, load_registry
 from plugins._mathdialect import normalize
 from plugins._mathdisplay import format_number
-from plugins._mathparse import FUNCTIONS, Name, Part, parse_program
+from plugins._mathparse import FUNCTIONS, Call, Name, Part, parse_program
 from plugins.errors import MathError, quote
 from tools import ErrorKind, Tool, ToolFailure
 from tools.examples import ToolExample
@@ -70,7 +73,7 @@ def _define(part: Part, env: dict[str, Number], functions: dict[str, Function]) 
     env[name] = evaluate(part.rhs, env, functions)
 
 
-def calculate_value(expression: str) -> Number | Converted:
+def calculate_value(expression: str) -> Number | Converted | Factored:
     """Evaluate `expression` (MOSS dialect) to an int, a float or a unit conversion's result;
     raise `MathError`."""
     text = normalize(expression)
@@ -78,7 +81,7 @@ def calculate_value(expression: str) -> Number | Converted:
         return _evaluate_program(text)
     except MathError as exc:
         if type(exc) is MathError and _words_without_numbers(text):
-            raise MathError(_NO_NUMBER.format(quote(text, 40))) from None
+            raise MathError(_NO_NUMBER.format(quote(text))) from None
         raise
 
 
@@ -86,8 +89,8 @@ def calculate_value(expression: str) -> Number | Converted:
 # (`Calculate("Corvell Robotics revenue per robot")`); the parser's complaint about the first
 # unknown word ("unknown unit 'Corvell'") does not tell it what it lacks: the numbers.
 _NO_NUMBER = (
-    "{} holds no number: Calculate needs the numbers themselves. If they are facts "
-    "(a price, a count, a year), look them up first, then calculate with them"
+    "{} holds no number: Calculate needs the numbers themselves; if they are facts "
+    "(a price, a count), look them up first"
 )
 
 
@@ -101,7 +104,7 @@ def _words_without_numbers(text: str) -> bool:
 _WORD = re.compile(r"(?<!\w)[^\W\d_]{3,}(?![\w(])")
 
 
-def _evaluate_program(text: str) -> Number | Converted:
+def _evaluate_program(text: str) -> Number | Converted | Factored:
     parts = parse_program(text, implicit=True, conversions=True)
     if len(parts) > MAX_STATEMENTS:
         raise MathError(f"{len(parts)} statements; the limit is {MAX_STATEMENTS}")
@@ -129,6 +132,8 @@ def _evaluate_program(text: str) -> Number | Converted:
             )
         raise MathError(_EQUATION)
     check_size(last.lhs, functions)
+    if isinstance(last.lhs, Call) and last.lhs.func == FACTOR and last.lhs.func not in functions:
+        return factor(evaluate(last.lhs.args[0], env, functions))
     return evaluate(last.lhs, env, functions)
 
 
@@ -138,6 +143,8 @@ def calculate_text(expression: str) -> str:
     value = calculate_value(expression)
     if isinstance(value, Converted):
         return f"{format_number(value.value)} {value.unit}"
+    if isinstance(value, Factored):
+        return value.text
     return format_number(value)
 
 

@@ -252,3 +252,49 @@ def test_huge_arguments_are_bounded() -> None:
 def test_parentheses_are_balanced_at_the_very_end_only(expression: str, expected: str) -> None:
     assert calculate_text(expression) == expected
 
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("factor(221)", "13 * 17"),
+        ("factor(360)", "2^3 * 3^2 * 5"),
+        ("factor(17)", "17"),
+        ("factor(2^10)", "2^10"),
+        ("factor(4.0)", "2^2"),
+        ("n=91; factor(n)", "7 * 13"),
+        ("f(x)=x+1; factor(f(20))", "3 * 7"),
+        ("factor(999999937*999999929)", "999999929 * 999999937"),  # two 9-digit primes
+    ],
+)
+def test_factor_gives_the_product_of_primes(expression: str, expected: str) -> None:
+    assert calculate_text(expression) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "error", "fragment"),
+    [
+        ("factor(12)+1", MathError, "use it alone"),
+        ("sqrt(factor(16))", MathError, "use it alone"),
+        ("factor(1)", MathError, "2 or more"),
+        ("factor(-6)", MathError, "2 or more"),
+        ("factor(2.5)", MathError, "whole number"),
+        ("factor(10^19)", TooLarge, "18 digits"),
+        ("factor(10^999)", TooLarge, "18 digits"),
+        ("factor(12, 3)", MathError, "takes 1 argument"),
+        ("factor(x)", MathError, "unknown name 'x'"),
+    ],
+)
+def test_factor_refuses_what_has_no_product_of_primes(expression: str, error: type[Exception], fragment: str) -> None:
+    with pytest.raises(error, match=fragment):
+        calculate_text(expression)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=2, max_value=10**18 - 1))
+def test_factor_multiplies_back(n: int) -> None:
+    product = 1
+    for part in calculate_text(f"factor({n})").split(" * "):
+        base, _, power = part.partition("^")
+        product *= int(base) ** int(power or 1)
+    assert product == n

@@ -122,7 +122,7 @@ def test_no_result_says_why(equations: str, fragment: str | None) -> None:
         ("factorial(x)=6", "not supported in Solve"),
         ("x%3=1", "not supported in Solve"),
         ("det(randMatrix(5,7))", "unknown function 'det'"),
-        ("factor(x^2-1)=0", "unknown function 'factor'"),
+        ("factor(x^2-1)=0", "write the equation itself"),
         ("__import__('os').system('id')=x", "dunder"),
         ("x=lambda: 1", "lambdas"),
         ("2.5x+1.5y=50;x+y=?", "unexpected '?'"),
